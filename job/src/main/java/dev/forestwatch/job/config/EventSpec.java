@@ -1,0 +1,21 @@
+package dev.forestwatch.job.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How raw events map to event time, and how much disorder and lateness the job tolerates.
+ *
+ * @param timestampField path of the event-time field (dots for nested JSON)
+ * @param timestampFormat how that field is written
+ * @param maxOutOfOrderness bound of the watermark's out-of-orderness
+ * @param allowedLateness how long a bucket stays open after the watermark passes its end
+ * @param idleness after how long without events a source split stops holding back the watermark
+ */
+public record EventSpec(
+        String timestampField,
+        TimestampFormat timestampFormat,
+        Duration maxOutOfOrderness,
+        Duration allowedLateness,
+        Duration idleness)
+        implements Serializable {}

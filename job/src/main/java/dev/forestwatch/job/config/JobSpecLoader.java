@@ -1,0 +1,444 @@
+package dev.forestwatch.job.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.forestwatch.connectors.datagen.SyntheticSpec;
+import dev.forestwatch.connectors.file.FileFormat;
+import dev.forestwatch.connectors.file.FileSourceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Reads a YAML job spec into a {@link JobSpec} and validates it. Any problem (unknown key, wrong
+ * type, bad duration, missing required field, inconsistent settings) fails with one {@link
+ * SpecException} that lists every problem with the path of its key.
+ */
+public final class JobSpecLoader {
+    /** Classpath location of the bundled demo spec (a copy of {@code config/jobs/demo.yaml}). */
+    public static final String DEMO_RESOURCE = "/specs/demo.yaml";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private JobSpecLoader() {}
+
+    /** Loads a spec file; relative file paths inside it resolve against the file's directory. */
+    public static JobSpec load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpecException(
+                    file.toString(), List.of("(file): cannot read spec: " + e.getMessage()));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), base);
+    }
+
+    /** Loads the bundled demo spec. */
+    public static JobSpec loadDemo() {
+        try (InputStream in = JobSpecLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+            Objects.requireNonNull(in, "bundled demo spec missing from the jar");
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return parse(text, "(bundled demo)", Path.of("").toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses spec text; {@code baseDir} resolves relative file paths. */
+    public static JobSpec parse(String yaml, String sourceName, Path baseDir) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            String where =
+                    e.getLocation() == null
+                            ? ""
+                            : " at line "
+                                    + e.getLocation().getLineNr()
+                                    + ", column "
+                                    + e.getLocation().getColumnNr();
+            throw new SpecException(
+                    sourceName,
+                    List.of("(file): not valid YAML" + where + ": " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> problems = new ArrayList<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new SpecException(sourceName, List.of("(file): the spec is empty"));
+        }
+        SpecNode top = new SpecNode(root, "", problems);
+        if (!top.present()) {
+            throw new SpecException(sourceName, problems);
+        }
+        JobSpec spec = readJob(top, baseDir, problems);
+        if (!problems.isEmpty()) {
+            throw new SpecException(sourceName, problems);
+        }
+        return spec;
+    }
+
+    private static JobSpec readJob(SpecNode top, Path baseDir, List<String> problems) {
+        String jobId = top.requiredString("job_id");
+        if (jobId != null && !jobId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            top.problem(
+                    "job_id",
+                    "'"
+                            + jobId
+                            + "' must be 1-64 letters, digits, '_', '.' or '-', starting with a"
+                            + " letter or digit");
+        }
+        String description = top.string("description", "");
+        EventSpec event = readEvent(top.child("event"));
+        SourceSpec source = readSource(top.child("source"), baseDir);
+        AnalysisSpec analysis = readAnalysis(top.child("analysis"));
+        ModelSpec model = readModel(top.child("model"));
+        SinksSpec sinks = readSinks(top.child("sinks"), baseDir);
+        LimitsSpec limits = readLimits(top.child("limits"));
+        top.rejectUnknownKeys();
+
+        if (analysis != null && event != null) {
+            checkDetectorsAgainstEvent(analysis, event, top);
+        }
+        if (analysis != null && model != null && limits != null) {
+            Duration needed = analysis.bucketSpan().multipliedBy(model.shingleSize() + 1L);
+            if (limits.stateTtl().compareTo(needed) < 0) {
+                top.problem(
+                        "limits.state_ttl",
+                        "must be at least bucket_span x (shingle_size + 1) = "
+                                + needed
+                                + ", or series expire before their forest sees one shingle");
+            }
+        }
+        if (analysis != null
+                && event != null
+                && event.maxOutOfOrderness().compareTo(Duration.ofDays(7)) > 0) {
+            top.problem("event.max_out_of_orderness", "must be at most 7d");
+        }
+        return new JobSpec(jobId, description, source, event, analysis, model, sinks, limits);
+    }
+
+    private static void checkDetectorsAgainstEvent(
+            AnalysisSpec analysis, EventSpec event, SpecNode top) {
+        String ts = event.timestampField();
+        for (DetectorSpec d : analysis.detectors()) {
+            String at = "analysis.detectors[" + d.index() + "]";
+            for (String[] f :
+                    new String[][] {
+                        {"field_name", d.fieldName()},
+                        {"by_field_name", d.byFieldName()},
+                        {"partition_field_name", d.partitionFieldName()}
+                    }) {
+                if (f[1] != null && f[1].equals(ts)) {
+                    top.problem(
+                            at + "." + f[0],
+                            "'" + f[1] + "' is the timestamp field (event.timestamp_field)");
+                }
+            }
+        }
+    }
+
+    private static SourceSpec readSource(SpecNode n, Path baseDir) {
+        if (!n.present()) {
+            n.problem(n.path(), "is required (type: file or datagen, with its settings)");
+            return null;
+        }
+        String typeName = n.requiredString("type");
+        SourceType type = null;
+        if (typeName != null) {
+            try {
+                type = SourceType.valueOf(typeName.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                n.problem(
+                        n.pathOf("type"),
+                        "unknown source type '" + typeName + "', expected one of file, datagen");
+            }
+        }
+        FileSourceSpec file = null;
+        SyntheticSpec datagen = null;
+        SpecNode fileNode = n.child("file");
+        SpecNode genNode = n.child("datagen");
+        if (type == SourceType.FILE) {
+            file = readFile(fileNode, baseDir);
+        } else if (fileNode.present()) {
+            n.problem(fileNode.path(), "only read when source.type is 'file'");
+        }
+        if (type == SourceType.DATAGEN) {
+            datagen = readDatagen(genNode);
+        } else if (genNode.present()) {
+            n.problem(genNode.path(), "only read when source.type is 'datagen'");
+        }
+        n.rejectUnknownKeys();
+        return type == null ? null : new SourceSpec(type, file, datagen);
+    }
+
+    private static FileSourceSpec readFile(SpecNode n, Path baseDir) {
+        if (!n.present()) {
+            n.problem(n.path(), "is required when source.type is 'file' (path, format)");
+            return null;
+        }
+        String path = n.requiredString("path");
+        String formatName = n.string("format", null);
+        FileFormat format = null;
+        if (formatName == null && path != null) {
+            String lower = path.toLowerCase(Locale.ROOT);
+            format =
+                    lower.endsWith(".csv")
+                            ? FileFormat.CSV
+                            : lower.endsWith(".jsonl") || lower.endsWith(".json")
+                                    ? FileFormat.JSONL
+                                    : null;
+            if (format == null) {
+                n.problem(
+                        n.pathOf("format"),
+                        "cannot be guessed from '" + path + "', set csv or jsonl");
+            }
+        } else if (formatName != null) {
+            switch (formatName.toLowerCase(Locale.ROOT)) {
+                case "csv" -> format = FileFormat.CSV;
+                case "jsonl", "json", "ndjson" -> format = FileFormat.JSONL;
+                default ->
+                        n.problem(
+                                n.pathOf("format"),
+                                "unknown format '" + formatName + "', expected one of csv, jsonl");
+            }
+        }
+        n.rejectUnknownKeys();
+        if (path == null || format == null) {
+            return null;
+        }
+        Path resolved = baseDir.resolve(path).normalize();
+        if (!Files.exists(resolved)) {
+            n.problem(n.pathOf("path"), "'" + resolved + "' does not exist");
+        }
+        return new FileSourceSpec(resolved.toString(), format);
+    }
+
+    private static SyntheticSpec readDatagen(SpecNode n) {
+        long seed = n.longValue("seed", 42L);
+        int entities = n.integer("entities", 6, 1, 10_000);
+        String startText = n.string("start", "2026-01-05T00:00:00Z");
+        Instant start = Instant.parse("2026-01-05T00:00:00Z");
+        try {
+            start = Instant.parse(startText);
+        } catch (DateTimeParseException e) {
+            n.problem(
+                    n.pathOf("start"),
+                    "bad instant '"
+                            + startText
+                            + "', expected ISO-8601 such as 2026-01-05T00:00:00Z");
+        }
+        Duration duration = n.duration("duration", Duration.ofDays(14));
+        Duration step = n.duration("step", Duration.ofMinutes(1));
+        double eventsPerStep = n.number("events_per_step", 4.0, 0.01, 10_000);
+        boolean inject = n.bool("inject_anomalies", true);
+        n.rejectUnknownKeys();
+        if (step.isZero() || step.isNegative()) {
+            n.problem(n.pathOf("step"), "must be positive");
+            return null;
+        }
+        if (duration.compareTo(step) < 0) {
+            n.problem(n.pathOf("duration"), "must be at least one step (" + step + ")");
+        }
+        if (inject && entities < 4) {
+            n.problem(
+                    n.pathOf("inject_anomalies"),
+                    "needs at least 4 entities (one per anomaly kind), got " + entities);
+        }
+        return new SyntheticSpec(seed, entities, start, duration, step, eventsPerStep, inject);
+    }
+
+    private static EventSpec readEvent(SpecNode n) {
+        String tsField = n.string("timestamp_field", "timestamp");
+        String formatText = n.string("timestamp_format", "iso8601");
+        String zone = n.string("timezone", "UTC");
+        try {
+            ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            n.problem(n.pathOf("timezone"), "unknown zone '" + zone + "'");
+            zone = "UTC";
+        }
+        TimestampFormat format;
+        switch (formatText.toLowerCase(Locale.ROOT)) {
+            case "iso8601", "iso-8601", "iso" ->
+                    format = new TimestampFormat(TimestampFormat.Kind.ISO8601, null, zone);
+            case "epoch_seconds", "epoch", "epoch_s" ->
+                    format = new TimestampFormat(TimestampFormat.Kind.EPOCH_SECONDS, null, zone);
+            case "epoch_millis", "epoch_ms" ->
+                    format = new TimestampFormat(TimestampFormat.Kind.EPOCH_MILLIS, null, zone);
+            default -> {
+                try {
+                    DateTimeFormatter.ofPattern(formatText);
+                } catch (IllegalArgumentException e) {
+                    n.problem(
+                            n.pathOf("timestamp_format"),
+                            "'"
+                                    + formatText
+                                    + "' is neither iso8601, epoch_seconds, epoch_millis nor a"
+                                    + " valid date-time pattern: "
+                                    + e.getMessage());
+                }
+                format = new TimestampFormat(TimestampFormat.Kind.PATTERN, formatText, zone);
+            }
+        }
+        Duration ooo = n.duration("max_out_of_orderness", Duration.ofSeconds(10));
+        Duration lateness = n.duration("allowed_lateness", Duration.ZERO);
+        Duration idleness = n.duration("idleness", Duration.ofMinutes(1));
+        if (idleness.isZero() || idleness.isNegative()) {
+            n.problem(n.pathOf("idleness"), "must be positive");
+        }
+        n.rejectUnknownKeys();
+        return new EventSpec(tsField, format, ooo, lateness, idleness);
+    }
+
+    private static AnalysisSpec readAnalysis(SpecNode n) {
+        if (!n.present()) {
+            n.problem(n.path(), "is required (bucket_span, detectors)");
+            return null;
+        }
+        Duration span = n.duration("bucket_span", null);
+        if (span == null && !n.problemsReported(n.pathOf("bucket_span"))) {
+            n.problem(n.pathOf("bucket_span"), "is required");
+        } else if (span != null && span.compareTo(Duration.ofSeconds(1)) < 0) {
+            n.problem(n.pathOf("bucket_span"), "must be at least 1s, got " + span);
+            span = null;
+        }
+        List<DetectorSpec> detectors = new ArrayList<>();
+        List<SpecNode> nodes = n.mappings("detectors");
+        if (nodes.isEmpty() && !n.problemsReported(n.pathOf("detectors"))) {
+            n.problem(n.pathOf("detectors"), "at least one detector is required");
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            DetectorSpec d = readDetector(nodes.get(i), i);
+            if (d != null) {
+                detectors.add(d);
+            }
+        }
+        List<String> influencers = n.strings("influencers");
+        n.rejectUnknownKeys();
+        if (span == null || detectors.size() != nodes.size()) {
+            return null;
+        }
+        return new AnalysisSpec(span, List.copyOf(detectors), List.copyOf(influencers));
+    }
+
+    private static DetectorSpec readDetector(SpecNode n, int index) {
+        if (!n.present()) {
+            return null;
+        }
+        String fnName = n.requiredString("function");
+        String field = n.string("field_name", null);
+        String by = n.string("by_field_name", null);
+        String partition = n.string("partition_field_name", null);
+        String description = n.string("description", null);
+        n.rejectUnknownKeys();
+        if (fnName == null) {
+            return null;
+        }
+        DetectorFunction fn = DetectorFunction.parse(fnName).orElse(null);
+        if (fn == null) {
+            n.problem(
+                    n.pathOf("function"),
+                    "unknown function '"
+                            + fnName
+                            + "', expected one of "
+                            + String.join(", ", DetectorFunction.allNames()));
+            return null;
+        }
+        boolean ok = true;
+        if (fn.aggregation().needsField() && field == null) {
+            n.problem(n.pathOf("field_name"), "is required for function '" + fn.specName() + "'");
+            ok = false;
+        }
+        if (!fn.aggregation().needsField() && field != null) {
+            n.problem(
+                    n.pathOf("field_name"),
+                    "function '" + fn.specName() + "' counts events and takes no field_name");
+            ok = false;
+        }
+        if (by != null && by.equals(partition)) {
+            n.problem(n.pathOf("by_field_name"), "must differ from partition_field_name");
+            ok = false;
+        }
+        if (field != null && (field.equals(by) || field.equals(partition))) {
+            n.problem(
+                    n.pathOf("field_name"),
+                    "'" + field + "' is also the by or partition field of this detector");
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        if (description == null) {
+            description =
+                    fn.specName()
+                            + (field == null ? "" : "(" + field + ")")
+                            + (by == null ? "" : " by " + by)
+                            + (partition == null ? "" : " partitionfield=" + partition);
+        }
+        return new DetectorSpec(index, fn, field, by, partition, description);
+    }
+
+    private static ModelSpec readModel(SpecNode n) {
+        int trees = n.integer("trees", 50, 1, 1000);
+        int sampleSize = n.integer("sample_size", 256, 8, 8192);
+        int shingle = n.integer("shingle_size", 4, 1, 64);
+        double decay = n.number("time_decay", 0.0, 0.0, 1.0);
+        long seed = n.longValue("seed", 42L);
+        int warmUp = n.integer("warm_up", 0, 0, 1_000_000);
+        double rate = n.number("anomaly_rate", 0.005, 1e-6, 0.5);
+        String transform = n.string("transform", "normalize");
+        boolean normalize = true;
+        switch (transform.toLowerCase(Locale.ROOT)) {
+            case "normalize" -> normalize = true;
+            case "none" -> normalize = false;
+            default ->
+                    n.problem(
+                            n.pathOf("transform"),
+                            "unknown transform '"
+                                    + transform
+                                    + "', expected one of normalize, none");
+        }
+        double bbcf = n.number("bounding_box_cache_fraction", 1.0, 0.0, 1.0);
+        n.rejectUnknownKeys();
+        return new ModelSpec(
+                trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf);
+    }
+
+    private static SinksSpec readSinks(SpecNode n, Path baseDir) {
+        SpecNode files = n.child("files");
+        String dir = files.string("dir", null);
+        files.rejectUnknownKeys();
+        SpecNode console = n.child("console");
+        boolean summary = console.bool("summary", true);
+        int top = console.integer("top", 10, 1, 1000);
+        console.rejectUnknownKeys();
+        n.rejectUnknownKeys();
+        return new SinksSpec(
+                dir == null ? null : baseDir.resolve(dir).normalize().toString(), summary, top);
+    }
+
+    private static LimitsSpec readLimits(SpecNode n) {
+        int maxBytes = n.integer("max_event_bytes", 64 * 1024, 16, 64 * 1024 * 1024);
+        Duration ttl = n.duration("state_ttl", Duration.ofDays(7));
+        n.rejectUnknownKeys();
+        return new LimitsSpec(maxBytes, ttl);
+    }
+}

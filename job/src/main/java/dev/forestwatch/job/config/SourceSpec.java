@@ -1,0 +1,15 @@
+package dev.forestwatch.job.config;
+
+import dev.forestwatch.connectors.datagen.SyntheticSpec;
+import dev.forestwatch.connectors.file.FileSourceSpec;
+import java.io.Serializable;
+
+/**
+ * Where events come from; exactly one of the per-type settings is set, matching {@code type}.
+ *
+ * @param type the source kind
+ * @param file file replay settings when {@code type} is FILE
+ * @param datagen generator settings when {@code type} is DATAGEN
+ */
+public record SourceSpec(SourceType type, FileSourceSpec file, SyntheticSpec datagen)
+        implements Serializable {}
