@@ -1,0 +1,26 @@
+package dev.forestwatch.job;
+
+/**
+ * The stable uid of every operator. These strings are the savepoint contract: a savepoint maps
+ * state to operators by uid, so a uid must never change once released. Add new ones; never rename.
+ * {@code pipeline.auto-generate-uids: false} makes a missing uid fail at submission.
+ */
+public final class OperatorUids {
+    public static final String FILE_SOURCE = "file-source";
+    public static final String DATAGEN_SOURCE = "datagen-source";
+    public static final String DATAGEN_SPLITTER = "datagen-splitter";
+    public static final String PARSER = "event-parser";
+    public static final String WATERMARKS = "event-watermarks";
+    public static final String LATE_FILTER = "late-event-filter";
+    public static final String SERIES_ROUTER = "series-router";
+    public static final String BUCKET_SCORER = "bucket-scorer";
+    public static final String BUCKET_RESULTS = "bucket-results";
+    public static final String RECORDS_JSON = "records-json";
+    public static final String BUCKETS_JSON = "buckets-json";
+    public static final String DEAD_LETTERS_JSON = "dead-letters-json";
+    public static final String RECORDS_SINK = "records-sink";
+    public static final String BUCKETS_SINK = "buckets-sink";
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+    private OperatorUids() {}
+}

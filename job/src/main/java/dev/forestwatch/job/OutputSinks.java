@@ -1,0 +1,14 @@
+package dev.forestwatch.job;
+
+import org.apache.flink.api.connector.sink2.Sink;
+
+/**
+ * Where the pipeline's JSON lines go. Each sink may be null to drop that output.
+ *
+ * @param records record results
+ * @param buckets bucket results
+ * @param deadLetters rejected events with their reasons
+ * @param parallelism parallelism of the sinks (1 for local files)
+ */
+public record OutputSinks(
+        Sink<String> records, Sink<String> buckets, Sink<String> deadLetters, int parallelism) {}

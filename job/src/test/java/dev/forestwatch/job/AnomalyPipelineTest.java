@@ -1,0 +1,76 @@
+package dev.forestwatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.connectors.deadletter.DeadLetter;
+import dev.forestwatch.job.config.JobSpec;
+import dev.forestwatch.job.config.JobSpecLoader;
+import dev.forestwatch.job.model.BucketResult;
+import dev.forestwatch.job.model.ParsedEvent;
+import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.model.SeriesPoint;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.api.Test;
+
+/** The production graph, checked without running it. */
+class AnomalyPipelineTest {
+
+    private static StreamGraph demoGraph() {
+        JobSpec spec = JobSpecLoader.loadDemo();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new AnomalyPipeline(spec, EventSources.fromSpec(spec.source()))
+                .build(
+                        env,
+                        new OutputSinks(
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                1));
+        assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
+        assertThat(env.getConfiguration().get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
+        assertThat(env.getMaxParallelism()).isEqualTo(AnomalyPipeline.DEFAULT_MAX_PARALLELISM);
+        // Fails if any operator lacks a uid, because auto-generated uids are disabled.
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void everyOperatorHasTheDocumentedStableUid() {
+        StreamGraph graph = demoGraph();
+        Set<String> uids = new TreeSet<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            if (node.getTransformationUID() != null) {
+                uids.add(node.getTransformationUID());
+            }
+        }
+        assertThat(uids)
+                .contains(
+                        OperatorUids.DATAGEN_SOURCE,
+                        OperatorUids.DATAGEN_SPLITTER,
+                        OperatorUids.PARSER,
+                        OperatorUids.WATERMARKS,
+                        OperatorUids.LATE_FILTER,
+                        OperatorUids.SERIES_ROUTER,
+                        OperatorUids.BUCKET_SCORER,
+                        OperatorUids.BUCKET_RESULTS,
+                        OperatorUids.RECORDS_JSON,
+                        OperatorUids.RECORDS_SINK,
+                        OperatorUids.BUCKETS_SINK,
+                        OperatorUids.DEAD_LETTERS_SINK);
+    }
+
+    @Test
+    void everyTypeOnTheWireIsAKryoFreePojo() {
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ParsedEvent.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(SeriesPoint.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(RecordResult.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(BucketResult.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(DeadLetter.class);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.forestwatch.job.bucket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.connectors.deadletter.DeadLetter;
+import dev.forestwatch.job.config.JobSpec;
+import dev.forestwatch.job.config.JobSpecLoader;
+import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.model.SeriesPoint;
+import dev.forestwatch.job.parse.EventParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Harness tests of the per-series bucketing and forest operator. */
+class BucketScorerTest {
+    static final long MIN = 60_000L;
+    static final long SPAN = 5 * MIN;
+
+    static JobSpec spec(String function, String field) {
+        return JobSpecLoader.parse(
+                """
+                job_id: harness
+                source:
+                  type: datagen
+                analysis:
+                  bucket_span: 5m
+                  detectors:
+                    - function: %s
+                      %s
+                      by_field_name: host
+                model:
+                  trees: 30
+                  sample_size: 64
+                  shingle_size: 2
+                  seed: 7
+                limits:
+                  state_ttl: 1d
+                """
+                        .formatted(function, field == null ? "" : "field_name: " + field),
+                "harness",
+                Path.of("."));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> harness(
+            JobSpec spec) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(spec)),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static SeriesPoint point(String host, long ts, double value) {
+        return new SeriesPoint(SeriesPoint.keyOf(0, "", host), 0, "", host, ts, value, null);
+    }
+
+    static List<RecordResult> records(
+            KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> h) {
+        List<RecordResult> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((RecordResult) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void bucketClosesWhenWatermarkPassesItsEndAndStateIsCleaned() throws Exception {
+        var h = harness(spec("mean", "latency"));
+        h.processElement(point("a", 10_000, 10), 10_000);
+        h.processElement(point("a", 200_000, 20), 200_000);
+        h.processElement(point("a", SPAN + 1, 99), SPAN + 1); // next bucket
+        assertThat(records(h)).isEmpty();
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+
+        h.processWatermark(new Watermark(SPAN - 2));
+        assertThat(records(h)).isEmpty();
+        h.processWatermark(new Watermark(SPAN - 1));
+        List<RecordResult> out = records(h);
+        assertThat(out).hasSize(1);
+        RecordResult r = out.get(0);
+        assertThat(r.timestamp()).isZero();
+        assertThat(r.actual()).containsExactly(15.0);
+        assertThat(r.eventCount()).isEqualTo(2);
+        assertThat(r.function()).isEqualTo("mean");
+        assertThat(r.byFieldName()).isEqualTo("host");
+        assertThat(r.byFieldValue()).isEqualTo("a");
+        assertThat(r.bucketSpanSeconds()).isEqualTo(300);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(records(h)).hasSize(2);
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void countEmitsZeroForEmptyBucketsOfAKnownSeriesAndStopsAtEndOfInput() throws Exception {
+        var h = harness(spec("low_count", null));
+        h.processElement(point("a", 1000, 0), 1000);
+        h.processElement(point("a", 2000, 0), 2000);
+        h.processWatermark(new Watermark(4 * SPAN - 1)); // buckets 0..3 closed, 1..3 empty
+        List<RecordResult> out = records(h);
+        assertThat(out)
+                .extracting(RecordResult::timestamp)
+                .containsExactly(0L, SPAN, 2 * SPAN, 3 * SPAN);
+        assertThat(out).extracting(r -> r.actual()[0]).containsExactly(2.0, 0.0, 0.0, 0.0);
+        // still known: the next empty bucket is scheduled
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(records(h)).hasSize(5);
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void countStopsAfterTheStateTtlOfSilence() throws Exception {
+        var h = harness(spec("count", null));
+        h.processElement(point("a", 1000, 0), 1000);
+        h.processWatermark(new Watermark(3 * 24 * 60 * MIN)); // three days later
+        // one day of 5-minute buckets (state_ttl 1d) and no more
+        assertThat(records(h)).hasSize(288);
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void eventsForAClosedBucketGoToDeadLetters() throws Exception {
+        var h = harness(spec("mean", "latency"));
+        h.processElement(point("a", 1000, 5), 1000);
+        h.processWatermark(new Watermark(SPAN)); // bucket 0 closed
+        h.processElement(point("a", 2000, 7), 2000);
+        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> late =
+                h.getSideOutput(EventParser.DEAD_LETTERS);
+        assertThat(late).hasSize(1);
+        assertThat(late.peek().getValue().reason()).isEqualTo("late");
+        assertThat(records(h)).hasSize(1);
+        h.close();
+    }
+
+    private static List<SeriesPoint> series(String host, int buckets, long seed) {
+        Random r = new Random(seed);
+        List<SeriesPoint> points = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) {
+            double v = 100 + 10 * Math.sin(2 * Math.PI * b / 24) + r.nextGaussian();
+            points.add(point(host, b * SPAN + 1000, v));
+        }
+        return points;
+    }
+
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> h,
+            List<SeriesPoint> points)
+            throws Exception {
+        for (SeriesPoint p : points) {
+            h.processElement(p, p.timestamp());
+            h.processWatermark(new Watermark(p.timestamp()));
+        }
+    }
+
+    @Test
+    void snapshotAndRestoreGiveIdenticalNextScores() throws Exception {
+        List<SeriesPoint> all = series("a", 400, 3);
+        all.addAll(series("b", 400, 4));
+        all.sort((x, y) -> Long.compare(x.timestamp(), y.timestamp()));
+        List<SeriesPoint> first = all.subList(0, 500);
+        List<SeriesPoint> rest = all.subList(500, all.size());
+
+        var original = harness(spec("mean", "latency"));
+        feed(original, first);
+        OperatorSubtaskState snapshot = original.snapshot(1L, 1L);
+        int before = records(original).size();
+        feed(original, rest);
+        List<RecordResult> expected = records(original).subList(before, records(original).size());
+        original.close();
+
+        var restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(spec("mean", "latency"))),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        feed(restored, rest);
+        List<RecordResult> actual = records(restored);
+        restored.close();
+
+        assertThat(actual).hasSameSizeAs(expected).isNotEmpty();
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).rawScore()).isEqualTo(expected.get(i).rawScore());
+            assertThat(actual.get(i).grade()).isEqualTo(expected.get(i).grade());
+            assertThat(actual.get(i).byFieldValue()).isEqualTo(expected.get(i).byFieldValue());
+        }
+        assertThat(expected).anyMatch(r -> r.rawScore() > 0);
+    }
+
+    @Test
+    void replayGivesIdenticalScores() throws Exception {
+        List<SeriesPoint> points = series("a", 300, 9);
+        var one = harness(spec("mean", "latency"));
+        var two = harness(spec("mean", "latency"));
+        feed(one, points);
+        feed(two, points);
+        assertThat(records(one))
+                .extracting(RecordResult::rawScore)
+                .containsExactlyElementsOf(
+                        records(two).stream().map(RecordResult::rawScore).toList());
+        one.close();
+        two.close();
+    }
+
+    private static RecordResult scoreOfShift(String function, double shiftedValue)
+            throws Exception {
+        List<SeriesPoint> points = series("a", 400, 11);
+        points.add(point("a", 400 * SPAN + 1000, shiftedValue));
+        var h = harness(spec(function, "latency"));
+        feed(h, points);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<RecordResult> out = records(h);
+        h.close();
+        return out.get(out.size() - 1);
+    }
+
+    @Test
+    void aSpikeIsGradedAndOneSidedDetectorsIgnoreTheOtherDirection() throws Exception {
+        RecordResult spike = scoreOfShift("mean", 200);
+        assertThat(spike.grade()).isGreaterThan(0);
+        assertThat(spike.typical()).isNotNull();
+        assertThat(spike.typical()[0]).isBetween(80.0, 120.0);
+        assertThat(scoreOfShift("high_mean", 200).grade()).isGreaterThan(0);
+        assertThat(scoreOfShift("low_mean", 200).grade()).isZero();
+
+        assertThat(scoreOfShift("mean", 10).grade()).isGreaterThan(0);
+        assertThat(scoreOfShift("low_mean", 10).grade()).isGreaterThan(0);
+        assertThat(scoreOfShift("high_mean", 10).grade()).isZero();
+        // the raw score is reported either way
+        assertThat(scoreOfShift("high_mean", 10).rawScore()).isGreaterThan(1.0);
+    }
+}
