@@ -108,6 +108,46 @@ class BucketScorerTest {
     }
 
     @Test
+    void closingABucketRemovesItsAccumulator() throws Exception {
+        var h = harness(spec("median", "latency"));
+        h.processElement(point("a", 1000, 3), 1000);
+        h.processElement(point("a", 2000, 1), 2000);
+        h.processElement(point("a", 3000, 2), 3000);
+        // series identity, last event bucket and one open bucket
+        int whileOpen = h.numKeyedStateEntries();
+        h.processWatermark(new Watermark(SPAN - 1));
+        assertThat(records(h))
+                .singleElement()
+                .satisfies(r -> assertThat(r.actual()).containsExactly(2.0));
+        // the open bucket is gone; the forest and last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 2);
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void idleSeriesExpireByStateTtl() throws Exception {
+        var h = harness(spec("mean", "latency"));
+        h.setStateTtlProcessingTime(0);
+        feed(h, series("a", 200, 5));
+        List<RecordResult> before = records(h);
+        assertThat(before.get(before.size() - 1).modelReady()).isTrue();
+
+        // more than state_ttl (1d) of processing time without writes: the series is gone, and
+        // its next event starts a fresh forest that has to warm up again
+        h.setStateTtlProcessingTime(25 * 60 * MIN);
+        long next = 300 * SPAN;
+        h.processElement(point("a", next + 1000, 100), next + 1000);
+        h.processWatermark(new Watermark(next + SPAN));
+        List<RecordResult> after = records(h);
+        RecordResult fresh = after.get(after.size() - 1);
+        assertThat(fresh.timestamp()).isEqualTo(next);
+        assertThat(fresh.modelReady()).isFalse();
+        assertThat(fresh.rawScore()).isZero();
+        h.close();
+    }
+
+    @Test
     void countEmitsZeroForEmptyBucketsOfAKnownSeriesAndStopsAtEndOfInput() throws Exception {
         var h = harness(spec("low_count", null));
         h.processElement(point("a", 1000, 0), 1000);
