@@ -137,7 +137,8 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
                                 1);
 
         new AnomalyPipeline(jobSpec, EventSources.fromSpec(jobSpec.source())).build(env, sinks);
-        LOG.info("Submitting job '{}' with spec {}", jobSpec.jobId(), jobSpec);
+        LOG.info("Submitting job '{}'", jobSpec.jobId());
+        LOG.debug("Resolved spec: {}", jobSpec);
         if (local) {
             console.println(
                     "forestwatch: running job '"

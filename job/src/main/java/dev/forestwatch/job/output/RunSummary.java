@@ -154,6 +154,8 @@ public final class RunSummary {
                                 .filter(
                                         a ->
                                                 a.entity().equals(r.byValue())
+                                                        && a.kind().equals("silence")
+                                                                == r.series().contains("count")
                                                         && a.overlaps(
                                                                 r.timestamp() - spanMillis,
                                                                 r.timestamp() + 2 * spanMillis))
