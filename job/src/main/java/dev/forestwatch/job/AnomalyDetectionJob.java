@@ -46,7 +46,8 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
             names = {"-o", "--output"},
             paramLabel = "DIR",
             description =
-                    "Write records.jsonl, buckets.jsonl and dead-letters.jsonl into DIR."
+                    "Write records.jsonl, influencers.jsonl, buckets.jsonl, renormalized.jsonl"
+                            + " and dead-letters.jsonl into DIR."
                             + " Default: the spec's sinks.files.dir; for local runs without one,"
                             + " ./forestwatch-output/<job_id>.")
     Path output;
@@ -96,6 +97,10 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    private static JsonLinesFileSink fileSink(Path dir, String name) {
+        return new JsonLinesFileSink(dir.resolve(name).toString());
+    }
+
     @Override
     public Integer call() throws Exception {
         JobSpec jobSpec = spec == null ? JobSpecLoader.loadDemo() : JobSpecLoader.load(spec);
@@ -126,14 +131,17 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
                 outDir == null
                         ? new OutputSinks(
                                 new PrintSink<>("record"),
+                                new PrintSink<>("influencer"),
                                 new PrintSink<>("bucket"),
+                                new PrintSink<>("renormalized"),
                                 new PrintSink<>("dead-letter", true),
                                 1)
                         : new OutputSinks(
-                                new JsonLinesFileSink(outDir.resolve("records.jsonl").toString()),
-                                new JsonLinesFileSink(outDir.resolve("buckets.jsonl").toString()),
-                                new JsonLinesFileSink(
-                                        outDir.resolve("dead-letters.jsonl").toString()),
+                                fileSink(outDir, "records.jsonl"),
+                                fileSink(outDir, "influencers.jsonl"),
+                                fileSink(outDir, "buckets.jsonl"),
+                                fileSink(outDir, "renormalized.jsonl"),
+                                fileSink(outDir, "dead-letters.jsonl"),
                                 1);
 
         new AnomalyPipeline(jobSpec, EventSources.fromSpec(jobSpec.source())).build(env, sinks);

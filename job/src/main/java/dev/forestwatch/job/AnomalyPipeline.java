@@ -10,12 +10,15 @@ import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.SeriesPoint;
 import dev.forestwatch.job.output.BucketToJson;
 import dev.forestwatch.job.output.DeadLetterToJson;
+import dev.forestwatch.job.output.InfluencerToJson;
 import dev.forestwatch.job.output.RecordToJson;
 import dev.forestwatch.job.parse.EventDecoder;
 import dev.forestwatch.job.parse.EventParser;
 import dev.forestwatch.job.parse.LateEventFilter;
 import dev.forestwatch.job.parse.SeriesRouter;
 import dev.forestwatch.job.result.BucketResultAggregator;
+import dev.forestwatch.job.result.MinScoreFilter;
+import dev.forestwatch.job.result.RecordNormalizer;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -103,26 +106,47 @@ public final class AnomalyPipeline {
                         .name("Route events to detector series")
                         .setParallelism(sourceParallelism);
 
-        SingleOutputStreamOperator<RecordResult> records =
+        SingleOutputStreamOperator<RecordResult> rawRecords =
                 points.keyBy(new SeriesKey())
                         .process(new BucketScorer(spec))
                         .returns(TypeInformation.of(RecordResult.class))
                         .uid(OperatorUids.BUCKET_SCORER)
                         .name("Bucket and score series with their forests");
 
+        SingleOutputStreamOperator<RecordResult> scored =
+                rawRecords
+                        .keyBy(new DetectorKey())
+                        .process(new RecordNormalizer(spec))
+                        .returns(TypeInformation.of(RecordResult.class))
+                        .uid(OperatorUids.RECORD_NORMALIZER)
+                        .name("Record probabilities and scores");
+
         SingleOutputStreamOperator<BucketResult> buckets =
-                records.keyBy(new JobKey())
-                        .process(new BucketResultAggregator(spanMillis, latenessMillis, 0))
+                scored.keyBy(new JobKey())
+                        .process(new BucketResultAggregator(spec, 0))
                         .returns(TypeInformation.of(BucketResult.class))
                         .uid(OperatorUids.BUCKET_RESULTS)
-                        .name("Bucket results across series");
+                        .name("Influencer and bucket results");
 
+        DataStream<RecordResult> records =
+                scored.filter(new MinScoreFilter(spec.scoring().minRecordScore()))
+                        .uid(OperatorUids.RECORD_SCORE_FILTER)
+                        .name("Records at or above the minimum score");
+
+        DataStream<String> renormalized =
+                scored.getSideOutput(RecordNormalizer.RENORMALIZED)
+                        .union(buckets.getSideOutput(RecordNormalizer.RENORMALIZED));
         DataStream<DeadLetter> deadLetters =
                 parsed.getSideOutput(EventParser.DEAD_LETTERS)
                         .union(
                                 onTime.getSideOutput(EventParser.DEAD_LETTERS),
-                                records.getSideOutput(EventParser.DEAD_LETTERS));
-        return new PipelineStreams(records, buckets, deadLetters);
+                                rawRecords.getSideOutput(EventParser.DEAD_LETTERS));
+        return new PipelineStreams(
+                records,
+                buckets.getSideOutput(BucketResultAggregator.INFLUENCERS),
+                buckets,
+                renormalized,
+                deadLetters);
     }
 
     /** Builds the dataflow and attaches the sinks as JSON lines. */
@@ -138,6 +162,24 @@ public final class AnomalyPipeline {
                     .sinkTo(sinks.records())
                     .uid(OperatorUids.RECORDS_SINK)
                     .name("Record results")
+                    .setParallelism(p);
+        }
+        if (sinks.influencers() != null) {
+            streams.influencers()
+                    .map(new InfluencerToJson())
+                    .uid(OperatorUids.INFLUENCERS_JSON)
+                    .name("Influencers to JSON")
+                    .setParallelism(p)
+                    .sinkTo(sinks.influencers())
+                    .uid(OperatorUids.INFLUENCERS_SINK)
+                    .name("Influencer results")
+                    .setParallelism(p);
+        }
+        if (sinks.renormalized() != null) {
+            streams.renormalized()
+                    .sinkTo(sinks.renormalized())
+                    .uid(OperatorUids.RENORMALIZED_SINK)
+                    .name("Renormalized results")
                     .setParallelism(p);
         }
         if (sinks.buckets() != null) {
@@ -178,6 +220,14 @@ public final class AnomalyPipeline {
         @Override
         public String getKey(SeriesPoint p) {
             return p.seriesKey();
+        }
+    }
+
+    /** Keys records by job and detector: each detector has its own score distribution. */
+    static final class DetectorKey implements KeySelector<RecordResult, String> {
+        @Override
+        public String getKey(RecordResult r) {
+            return r.jobId() + "#" + r.detectorIndex();
         }
     }
 

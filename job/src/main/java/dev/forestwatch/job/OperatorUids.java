@@ -14,7 +14,12 @@ public final class OperatorUids {
     public static final String LATE_FILTER = "late-event-filter";
     public static final String SERIES_ROUTER = "series-router";
     public static final String BUCKET_SCORER = "bucket-scorer";
+    public static final String RECORD_NORMALIZER = "record-normalizer";
     public static final String BUCKET_RESULTS = "bucket-results";
+    public static final String RECORD_SCORE_FILTER = "record-score-filter";
+    public static final String INFLUENCERS_JSON = "influencers-json";
+    public static final String INFLUENCERS_SINK = "influencers-sink";
+    public static final String RENORMALIZED_SINK = "renormalized-sink";
     public static final String RECORDS_JSON = "records-json";
     public static final String BUCKETS_JSON = "buckets-json";
     public static final String DEAD_LETTERS_JSON = "dead-letters-json";

@@ -6,9 +6,14 @@ import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
 import dev.forestwatch.job.model.BucketResult;
+import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.ParsedEvent;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.SeriesPoint;
+import dev.forestwatch.job.result.BucketSummary;
+import dev.forestwatch.job.result.TrackedBucket;
+import dev.forestwatch.job.result.TrackedInfluencer;
+import dev.forestwatch.job.result.TrackedRecord;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.configuration.PipelineOptions;
@@ -29,6 +34,8 @@ class AnomalyPipelineTest {
                 .build(
                         env,
                         new OutputSinks(
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
                                 new DiscardingSink<>(),
                                 new DiscardingSink<>(),
                                 new DiscardingSink<>(),
@@ -58,7 +65,11 @@ class AnomalyPipelineTest {
                         OperatorUids.LATE_FILTER,
                         OperatorUids.SERIES_ROUTER,
                         OperatorUids.BUCKET_SCORER,
+                        OperatorUids.RECORD_NORMALIZER,
                         OperatorUids.BUCKET_RESULTS,
+                        OperatorUids.RECORD_SCORE_FILTER,
+                        OperatorUids.INFLUENCERS_SINK,
+                        OperatorUids.RENORMALIZED_SINK,
                         OperatorUids.RECORDS_JSON,
                         OperatorUids.RECORDS_SINK,
                         OperatorUids.BUCKETS_SINK,
@@ -71,6 +82,11 @@ class AnomalyPipelineTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(SeriesPoint.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(RecordResult.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(BucketResult.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(InfluencerResult.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(TrackedRecord.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(TrackedBucket.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(TrackedInfluencer.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(BucketSummary.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DeadLetter.class);
     }
 }

@@ -127,7 +127,7 @@ class CsvReplayCliITCase {
                 records.stream()
                         .max(
                                 Comparator.comparingDouble(
-                                                (JsonNode n) -> n.path("grade").asDouble())
+                                                (JsonNode n) -> n.path("record_score").asDouble())
                                         .thenComparingDouble(n -> n.path("raw_score").asDouble()))
                         .orElseThrow();
         assertThat(top.path("by_field_value").asText()).isEqualTo("lyon");
@@ -135,9 +135,13 @@ class CsvReplayCliITCase {
         assertThat(topTime)
                 .isBetween(spikeAt.toEpochMilli() - 900_000, spikeAt.toEpochMilli() + 900_000);
         assertThat(top.path("grade").asDouble()).isGreaterThan(0);
+        assertThat(top.path("record_score").asDouble()).isGreaterThanOrEqualTo(75);
+        assertThat(top.path("severity").asText()).isEqualTo("critical");
 
         String summary = console.toString(StandardCharsets.UTF_8);
-        assertThat(summary).contains("job 'checkout' finished").contains("store=lyon");
+        assertThat(summary).contains("job 'checkout' finished").contains("for store lyon");
+        assertThat(out.resolve("influencers.jsonl")).exists();
+        assertThat(out.resolve("renormalized.jsonl")).exists();
     }
 
     private static List<JsonNode> readJsonLines(Path file) throws Exception {

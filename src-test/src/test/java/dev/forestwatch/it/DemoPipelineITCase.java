@@ -126,9 +126,10 @@ class DemoPipelineITCase {
         static List<Anomaly> distinctTop(List<RecordResult> records, long span, int n) {
             List<RecordResult> graded =
                     records.stream()
-                            .filter(r -> r.grade() > 0)
+                            .filter(r -> r.recordScore() > 0 && !r.isInterim())
                             .sorted(
-                                    Comparator.comparingDouble(RecordResult::grade)
+                                    Comparator.comparingDouble(RecordResult::recordScore)
+                                            .thenComparingDouble(RecordResult::grade)
                                             .thenComparingDouble(RecordResult::rawScore)
                                             .reversed())
                             .toList();

@@ -2,6 +2,8 @@ package dev.forestwatch.job.bucket;
 
 import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
+import com.amazon.randomcutforest.returntypes.DiVector;
+import com.amazon.randomcutforest.returntypes.TimedRangeVector;
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.connectors.deadletter.DeadLetterReason;
 import dev.forestwatch.job.config.Aggregation;
@@ -13,12 +15,16 @@ import dev.forestwatch.job.detect.ForestFactory;
 import dev.forestwatch.job.detect.ForestParams;
 import dev.forestwatch.job.detect.ForestSerializer;
 import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.model.ResultIds;
 import dev.forestwatch.job.model.SeriesPoint;
 import dev.forestwatch.job.parse.Buckets;
 import dev.forestwatch.job.parse.DeadLetterCounters;
 import dev.forestwatch.job.parse.EventParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -36,13 +42,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per series: aggregates events into event-time buckets, and when the watermark passes a bucket's
- * end plus the allowed lateness, feeds the bucket's value to the series' own forest and emits a
- * {@link RecordResult}.
+ * end plus the allowed lateness, feeds the bucket's value (a vector for multivariate detectors) to
+ * the series' own forest and emits a {@link RecordResult} with actual, typical, attribution and a
+ * human reason. Per-event detectors (function {@code value}) score each event of the bucket, in
+ * event-time order, instead of an aggregate.
  *
  * <p>Buckets reach the forest strictly in event-time order because event-time timers fire in order.
  * For {@code count} detectors a closed bucket schedules the next one, so a known series that falls
  * silent yields zero counts (until {@code limits.state_ttl} of event time without events, or the
- * end of a bounded input). All state expires after {@code limits.state_ttl} without writes.
+ * end of a bounded input). With {@code analysis.interim_every}, interim records score the partial
+ * bucket on a copy of the forest, leaving the forest itself untouched. All state expires after
+ * {@code limits.state_ttl} without writes.
  */
 public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, RecordResult> {
     private static final Logger LOG = LoggerFactory.getLogger(BucketScorer.class);
@@ -51,15 +61,20 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private final long spanMillis;
     private final long latenessMillis;
     private final long ttlMillis;
+    private final long interimMillis;
+    private final boolean forecastTypical;
     private final List<DetectorSpec> detectors;
-    private final ForestParams forestParams;
+    private final List<String> influencerFields;
+    private final ModelSpec model;
 
     private transient MapState<Long, BucketAccumulator> openBuckets;
     private transient ValueState<ThresholdedRandomCutForest> forest;
     private transient ValueState<SeriesMeta> meta;
     private transient ValueState<Long> lastScoredBucket;
     private transient ValueState<Long> lastEventBucket;
+    private transient ForestSerializer copier;
     private transient Counter bucketsScored;
+    private transient Counter interimRecords;
     private transient Counter forestErrors;
     private transient DeadLetterCounters deadLetters;
 
@@ -68,17 +83,21 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         this.spanMillis = spec.analysis().bucketSpan().toMillis();
         this.latenessMillis = spec.event().allowedLateness().toMillis();
         this.ttlMillis = spec.limits().stateTtl().toMillis();
+        Duration interim = spec.analysis().interimEvery();
+        this.interimMillis = interim == null ? 0 : interim.toMillis();
+        this.forecastTypical = spec.scoring().forecastTypical();
         this.detectors = spec.analysis().detectors();
-        this.forestParams = forestParams(spec.model());
+        this.influencerFields = spec.analysis().influencers();
+        this.model = spec.model();
     }
 
-    /** The forest settings of a spec's model section (one input dimension per bucket). */
-    public static ForestParams forestParams(ModelSpec m) {
+    /** The forest settings of a spec's model section for a detector. */
+    public static ForestParams forestParams(ModelSpec m, DetectorSpec detector) {
         return new ForestParams(
                 m.trees(),
                 m.sampleSize(),
                 m.shingleSize(),
-                1,
+                detector.dimensions(),
                 m.timeDecay(),
                 m.seed(),
                 m.warmUp(),
@@ -116,7 +135,9 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         meta = getRuntimeContext().getState(metaDesc);
         lastScoredBucket = getRuntimeContext().getState(lastScoredDesc);
         lastEventBucket = getRuntimeContext().getState(lastEventDesc);
+        copier = new ForestSerializer();
         bucketsScored = getRuntimeContext().getMetricGroup().counter("bucketsScored");
+        interimRecords = getRuntimeContext().getMetricGroup().counter("interimRecords");
         forestErrors = getRuntimeContext().getMetricGroup().counter("forestErrors");
         deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
@@ -127,8 +148,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         long bucket = Buckets.start(point.timestamp(), spanMillis);
         long closeTime = bucket + spanMillis - 1 + latenessMillis;
         Long scored = lastScoredBucket.value();
-        if (closeTime <= ctx.timerService().currentWatermark()
-                || (scored != null && bucket <= scored)) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (closeTime <= watermark || (scored != null && bucket <= scored)) {
             // The lateness filter upstream normally catches these with the original payload; this
             // is the safety net (e.g. after a rescale), so the event is still reported.
             DeadLetter letter =
@@ -148,16 +169,33 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
         Aggregation aggregation = detectors.get(point.detectorIndex()).function().aggregation();
         BucketAccumulator acc = openBuckets.get(bucket);
+        boolean firstOfBucket = acc == null;
         if (acc == null) {
             acc = new BucketAccumulator();
         }
-        acc.add(aggregation, point.value(), point.distinctValue());
+        acc.add(
+                aggregation,
+                point.values(),
+                point.distinctValue(),
+                point.influencerValues(),
+                point.timestamp());
         openBuckets.put(bucket, acc);
         Long lastEvent = lastEventBucket.value();
         if (lastEvent == null || bucket > lastEvent) {
             lastEventBucket.update(bucket);
         }
         ctx.timerService().registerEventTimeTimer(closeTime);
+        if (firstOfBucket && interimMillis > 0) {
+            for (long t = bucket + interimMillis; t < bucket + spanMillis; t += interimMillis) {
+                if (t - 1 > watermark) {
+                    ctx.timerService().registerEventTimeTimer(t - 1);
+                }
+            }
+        }
+    }
+
+    private boolean isCloseTime(long timestamp) {
+        return Math.floorMod(timestamp + 1 - latenessMillis, spanMillis) == 0;
     }
 
     @Override
@@ -166,6 +204,10 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         SeriesMeta series = meta.value();
         if (series == null) {
             return; // state expired
+        }
+        if (!isCloseTime(timestamp)) {
+            emitInterim(ctx.getCurrentKey(), series, timestamp, out);
+            return;
         }
         long bucket = Buckets.startOfClose(timestamp, spanMillis, latenessMillis);
         Long scored = lastScoredBucket.value();
@@ -178,9 +220,28 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         if (acc == null && aggregation != Aggregation.COUNT) {
             return;
         }
-        double value = acc == null ? 0.0 : acc.value(aggregation);
-        long events = acc == null ? 0 : acc.count;
-        out.collect(score(ctx.getCurrentKey(), series, detector, bucket, value, events));
+        ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector);
+        if (detector.perEvent()) {
+            model = scoreEvents(ctx.getCurrentKey(), series, detector, acc, model, out);
+        } else {
+            BucketAccumulator a = acc == null ? new BucketAccumulator() : acc;
+            double[] value = a.value(aggregation, detector.dimensions());
+            Scored s = score(ctx.getCurrentKey(), model, detector, bucket, value, true);
+            model = s.model();
+            out.collect(
+                    record(
+                            ctx.getCurrentKey(),
+                            series,
+                            detector,
+                            bucket,
+                            value,
+                            a.count,
+                            influencers(a),
+                            s,
+                            false,
+                            0));
+        }
+        forest.update(model);
         openBuckets.remove(bucket);
         lastScoredBucket.update(bucket);
         bucketsScored.inc();
@@ -197,36 +258,120 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
     }
 
-    private RecordResult score(
+    /** Scores each event of a per-event detector's bucket; returns the forest to keep. */
+    private ThresholdedRandomCutForest scoreEvents(
             String key,
             SeriesMeta series,
             DetectorSpec detector,
-            long bucket,
-            double value,
-            long events)
-            throws Exception {
-        long started = System.nanoTime();
-        ThresholdedRandomCutForest model = forest.value();
-        if (model == null) {
-            model = ForestFactory.create(forestParams, key);
+            BucketAccumulator acc,
+            ThresholdedRandomCutForest model,
+            Collector<RecordResult> out) {
+        int dims = detector.dimensions();
+        int n = acc.eventTimes.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
         }
+        // stable: events with equal times keep their arrival order
+        Arrays.sort(order, Comparator.comparingLong(i -> acc.eventTimes[i]));
+        long previous = Long.MIN_VALUE;
+        int seq = 0;
+        List<String[]> influencers = influencers(acc);
+        for (int i : order) {
+            long ts = acc.eventTimes[i];
+            seq = ts == previous ? seq + 1 : 0;
+            previous = ts;
+            double[] value = Arrays.copyOfRange(acc.eventValues, i * dims, (i + 1) * dims);
+            Scored s = score(key, model, detector, ts, value, true);
+            model = s.model();
+            out.collect(record(key, series, detector, ts, value, 1, influencers, s, false, seq));
+        }
+        return model;
+    }
+
+    private void emitInterim(
+            String key, SeriesMeta series, long timestamp, Collector<RecordResult> out)
+            throws Exception {
+        long bucket = Buckets.start(timestamp, spanMillis);
+        BucketAccumulator acc = openBuckets.get(bucket);
+        DetectorSpec detector = detectors.get(series.detectorIndex());
+        if (acc == null || detector.perEvent()) {
+            return;
+        }
+        ThresholdedRandomCutForest live = forest.value();
+        if (live == null) {
+            return; // nothing to compare with yet
+        }
+        // Score the partial bucket on a copy: the real forest must see each bucket once, final.
+        ThresholdedRandomCutForest scratch = copier.copy(live);
+        double[] value = acc.value(detector.function().aggregation(), detector.dimensions());
+        Scored s = score(key, scratch, detector, bucket, value, false);
+        interimRecords.inc();
+        out.collect(
+                record(
+                        key,
+                        series,
+                        detector,
+                        bucket,
+                        value,
+                        acc.count,
+                        influencers(acc),
+                        s,
+                        true,
+                        0));
+    }
+
+    private ThresholdedRandomCutForest forestOrNew(String key, DetectorSpec detector)
+            throws Exception {
+        ThresholdedRandomCutForest model = forest.value();
+        return model != null
+                ? model
+                : ForestFactory.create(forestParams(this.model, detector), key);
+    }
+
+    /** What the forest said about one point. */
+    private record Scored(
+            double rawScore,
+            double grade,
+            double threshold,
+            double confidence,
+            double[] typical,
+            double[] attribution,
+            long anomalyTimestamp,
+            boolean ready,
+            long nanos,
+            ThresholdedRandomCutForest model) {}
+
+    private Scored score(
+            String key,
+            ThresholdedRandomCutForest model,
+            DetectorSpec detector,
+            long timestamp,
+            double[] value,
+            boolean countErrors) {
+        long started = System.nanoTime();
         double rawScore = 0;
         double grade = 0;
         double threshold = 0;
         double confidence = 0;
         double[] typical = null;
-        long anomalyTimestamp = bucket;
+        double[] attribution = null;
+        long anomalyTimestamp = timestamp;
         boolean ready = false;
         try {
-            AnomalyDescriptor d = model.process(new double[] {value}, bucket);
+            boolean outputReady = model.getForest().isOutputReady();
+            if (forecastTypical && outputReady) {
+                typical = forecast(model);
+            }
+            AnomalyDescriptor d = model.process(value, timestamp);
             rawScore = d.getRCFScore();
             grade = d.getAnomalyGrade();
             threshold = d.getThreshold();
             confidence = d.getDataConfidence();
-            ready = rawScore > 0;
+            ready = outputReady && rawScore > 0;
             int relative = d.getRelativeIndex();
             double[][] expected = d.isExpectedValuesPresent() ? d.getExpectedValuesList() : null;
-            double[] observed = relative == 0 ? new double[] {value} : d.getPastValues();
+            double[] observed = relative == 0 ? value : d.getPastValues();
             if (grade > 0 && expected != null && expected.length > 0 && expected[0] != null) {
                 grade = oneSided(detector.function().side(), observed, expected[0], grade);
                 if (relative == 0) {
@@ -234,39 +379,144 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 }
             }
             if (grade > 0 && relative < 0) {
-                anomalyTimestamp = bucket + relative * spanMillis;
+                anomalyTimestamp = timestamp + relative * spanMillis;
+            }
+            if (value.length > 1) {
+                attribution = attribution(d, value.length);
             }
         } catch (RuntimeException e) {
             // A forest that threw may be half-updated: start the series afresh rather than keep
             // scoring with a corrupt model. The input was validated, so this is a library fault.
-            forestErrors.inc();
+            if (countErrors) {
+                forestErrors.inc();
+            }
             LOG.warn("forest of series {} failed and is rebuilt", key.replace('\u001f', '/'), e);
-            model = ForestFactory.create(forestParams, key);
+            model = ForestFactory.create(forestParams(this.model, detector), key);
             grade = 0;
+            ready = false;
         }
-        forest.update(model);
-        long nanos = System.nanoTime() - started;
-        return new RecordResult(
-                jobId,
-                bucket,
-                spanMillis / 1000,
-                detector.index(),
-                detector.function().specName(),
-                detector.fieldName(),
-                detector.byFieldName(),
-                detector.byFieldName() == null ? null : series.byValue(),
-                detector.partitionFieldName(),
-                detector.partitionFieldName() == null ? null : series.partitionValue(),
-                new double[] {value},
-                typical,
+        return new Scored(
                 rawScore,
                 grade,
                 threshold,
                 confidence,
-                events,
+                typical,
+                attribution,
                 anomalyTimestamp,
                 ready,
-                nanos);
+                System.nanoTime() - started,
+                model);
+    }
+
+    /** The forest's one-step forecast for the point about to be processed. */
+    private static double[] forecast(ThresholdedRandomCutForest model) {
+        try {
+            TimedRangeVector f = model.extrapolate(1);
+            float[] v = f.rangeVector.values;
+            double[] out = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = v[i];
+            }
+            return out;
+        } catch (RuntimeException e) {
+            return null; // no forecast yet (e.g. too little history); typical stays unknown
+        }
+    }
+
+    /** Each input field's share of the score, from the descriptor's attribution. */
+    static double[] attribution(AnomalyDescriptor d, int dims) {
+        double[] perField = new double[dims];
+        double[] relevant = d.getRelevantAttribution();
+        if (relevant != null && relevant.length == dims) {
+            perField = relevant.clone();
+        } else {
+            DiVector v = d.getAttribution();
+            if (v == null) {
+                return null;
+            }
+            // the DiVector covers the whole shingle: add up each field over the shingle positions
+            for (int i = 0; i < v.getDimensions(); i++) {
+                perField[i % dims] += v.high[i] + v.low[i];
+            }
+        }
+        double total = 0;
+        for (double p : perField) {
+            total += Math.abs(p);
+        }
+        if (!(total > 0)) {
+            return null;
+        }
+        for (int i = 0; i < dims; i++) {
+            perField[i] = Math.abs(perField[i]) / total;
+        }
+        return perField;
+    }
+
+    private List<String[]> influencers(BucketAccumulator acc) {
+        List<String[]> pairs = new ArrayList<>();
+        if (acc.influencerValues == null) {
+            return pairs;
+        }
+        for (int i = 0; i < influencerFields.size() && i < acc.influencerValues.length; i++) {
+            for (String v : BucketAccumulator.split(acc.influencerValues[i])) {
+                pairs.add(new String[] {influencerFields.get(i), v});
+            }
+        }
+        return pairs;
+    }
+
+    private RecordResult record(
+            String key,
+            SeriesMeta series,
+            DetectorSpec detector,
+            long timestamp,
+            double[] value,
+            long events,
+            List<String[]> influencers,
+            Scored s,
+            boolean interim,
+            int seq) {
+        String[] fields = detector.fields().toArray(new String[0]);
+        String byValue = detector.byFieldName() == null ? null : series.byValue();
+        String partitionValue =
+                detector.partitionFieldName() == null ? null : series.partitionValue();
+        String[] infFields = new String[influencers.size()];
+        String[] infValues = new String[influencers.size()];
+        for (int i = 0; i < influencers.size(); i++) {
+            infFields[i] = influencers.get(i)[0];
+            infValues[i] = influencers.get(i)[1];
+        }
+        long spanSeconds = spanMillis / 1000;
+        return new RecordResult(
+                ResultIds.record(jobId, timestamp, spanSeconds, detector.index(), key, seq),
+                jobId,
+                timestamp,
+                spanSeconds,
+                detector.index(),
+                detector.function().specName(),
+                fields,
+                detector.byFieldName(),
+                byValue,
+                detector.partitionFieldName(),
+                partitionValue,
+                value,
+                s.typical(),
+                s.attribution(),
+                Reasons.of(detector, value, s.typical(), s.attribution(), byValue, partitionValue),
+                infFields,
+                infValues,
+                s.rawScore(),
+                s.grade(),
+                s.threshold(),
+                s.confidence(),
+                events,
+                s.anomalyTimestamp(),
+                s.ready(),
+                s.nanos(),
+                interim,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     /** Zeroes the grade of a deviation in the direction a one-sided detector ignores. */
@@ -274,7 +524,17 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         if (side == Side.BOTH || actual == null || actual.length == 0) {
             return grade;
         }
-        boolean above = actual[0] > expected[0];
+        // multivariate: the direction of the largest relative deviation decides
+        int worst = 0;
+        double worstDev = -1;
+        for (int i = 0; i < Math.min(actual.length, expected.length); i++) {
+            double dev = Math.abs(actual[i] - expected[i]) / Math.max(1e-9, Math.abs(expected[i]));
+            if (dev > worstDev) {
+                worstDev = dev;
+                worst = i;
+            }
+        }
+        boolean above = actual[worst] > expected[worst];
         if (side == Side.HIGH && !above) {
             return 0;
         }
@@ -289,8 +549,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 + p.seriesKey().replace('\u001f', '/').replace("\"", "\\\"")
                 + "\",\"timestamp\":"
                 + p.timestamp()
-                + ",\"value\":"
-                + p.value()
+                + ",\"values\":"
+                + Arrays.toString(p.values())
                 + "}";
     }
 }

@@ -15,7 +15,12 @@ public enum Aggregation {
     /** Median of the field (exact up to the sketch size, then within the KLL sketch's error). */
     MEDIAN(true),
     /** Number of distinct values of the field (exact for small counts, HLL estimate beyond). */
-    DISTINCT_COUNT(true);
+    DISTINCT_COUNT(true),
+    /**
+     * Per-event mode: no aggregation; every event's field values are scored, in event-time order,
+     * as the seed's Lambda scored each DynamoDB stream record.
+     */
+    VALUE(true);
 
     private final boolean needsField;
 
@@ -31,6 +36,11 @@ public enum Aggregation {
     /** Whether the field must be numeric ({@code distinct_count} accepts any value). */
     public boolean numericField() {
         return needsField && this != DISTINCT_COUNT;
+    }
+
+    /** Whether several fields may be analysed together by one forest ({@code fields: [a, b]}). */
+    public boolean multivariate() {
+        return numericField();
     }
 
     /** The spec name, e.g. {@code distinct_count}. */

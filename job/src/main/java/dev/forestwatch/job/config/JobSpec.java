@@ -11,6 +11,7 @@ import java.io.Serializable;
  * @param event event-time mapping and tolerance
  * @param analysis bucket span, detectors and influencers
  * @param model forest settings
+ * @param scoring probabilities, normalized scores and renormalization
  * @param sinks result outputs
  * @param limits protective limits
  */
@@ -21,6 +22,7 @@ public record JobSpec(
         EventSpec event,
         AnalysisSpec analysis,
         ModelSpec model,
+        ScoringSpec scoring,
         SinksSpec sinks,
         LimitsSpec limits)
         implements Serializable {}

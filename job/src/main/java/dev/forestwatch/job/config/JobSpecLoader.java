@@ -110,6 +110,7 @@ public final class JobSpecLoader {
         SourceSpec source = readSource(top.child("source"), baseDir);
         AnalysisSpec analysis = readAnalysis(top.child("analysis"));
         ModelSpec model = readModel(top.child("model"));
+        ScoringSpec scoring = readScoring(top.child("scoring"));
         SinksSpec sinks = readSinks(top.child("sinks"), baseDir);
         LimitsSpec limits = readLimits(top.child("limits"));
         top.rejectUnknownKeys();
@@ -132,7 +133,8 @@ public final class JobSpecLoader {
                 && event.maxOutOfOrderness().compareTo(Duration.ofDays(7)) > 0) {
             top.problem("event.max_out_of_orderness", "must be at most 7d");
         }
-        return new JobSpec(jobId, description, source, event, analysis, model, sinks, limits);
+        return new JobSpec(
+                jobId, description, source, event, analysis, model, scoring, sinks, limits);
     }
 
     private static void checkDetectorsAgainstEvent(
@@ -140,9 +142,15 @@ public final class JobSpecLoader {
         String ts = event.timestampField();
         for (DetectorSpec d : analysis.detectors()) {
             String at = "analysis.detectors[" + d.index() + "]";
+            for (String f : d.fields()) {
+                if (f.equals(ts)) {
+                    top.problem(
+                            at + (d.fields().size() == 1 ? ".field_name" : ".fields"),
+                            "'" + f + "' is the timestamp field (event.timestamp_field)");
+                }
+            }
             for (String[] f :
                     new String[][] {
-                        {"field_name", d.fieldName()},
                         {"by_field_name", d.byFieldName()},
                         {"partition_field_name", d.partitionFieldName()}
                     }) {
@@ -332,11 +340,23 @@ public final class JobSpecLoader {
             }
         }
         List<String> influencers = n.strings("influencers");
+        Duration interim = n.duration("interim_every", null);
         n.rejectUnknownKeys();
+        if (interim != null && span != null) {
+            if (interim.compareTo(span) >= 0 || interim.isZero() || interim.isNegative()) {
+                n.problem(
+                        n.pathOf("interim_every"),
+                        "must be positive and shorter than bucket_span (" + span + ")");
+            } else if (detectors.stream().anyMatch(DetectorSpec::perEvent)) {
+                n.problem(
+                        n.pathOf("interim_every"),
+                        "per-event detectors (function 'value') have no interim results");
+            }
+        }
         if (span == null || detectors.size() != nodes.size()) {
             return null;
         }
-        return new AnalysisSpec(span, List.copyOf(detectors), List.copyOf(influencers));
+        return new AnalysisSpec(span, List.copyOf(detectors), List.copyOf(influencers), interim);
     }
 
     private static DetectorSpec readDetector(SpecNode n, int index) {
@@ -345,6 +365,7 @@ public final class JobSpecLoader {
         }
         String fnName = n.requiredString("function");
         String field = n.string("field_name", null);
+        List<String> multi = n.strings("fields");
         String by = n.string("by_field_name", null);
         String partition = n.string("partition_field_name", null);
         String description = n.string("description", null);
@@ -363,25 +384,47 @@ public final class JobSpecLoader {
             return null;
         }
         boolean ok = true;
-        if (fn.aggregation().needsField() && field == null) {
-            n.problem(n.pathOf("field_name"), "is required for function '" + fn.specName() + "'");
+        if (field != null && !multi.isEmpty()) {
+            n.problem(n.pathOf("fields"), "set either field_name or fields, not both");
             ok = false;
         }
-        if (!fn.aggregation().needsField() && field != null) {
+        List<String> fields = field != null ? List.of(field) : List.copyOf(multi);
+        if (fn.aggregation().needsField() && fields.isEmpty()) {
             n.problem(
                     n.pathOf("field_name"),
-                    "function '" + fn.specName() + "' counts events and takes no field_name");
+                    "is required for function '" + fn.specName() + "' (or fields: [a, b])");
+            ok = false;
+        }
+        if (!fn.aggregation().needsField() && !fields.isEmpty()) {
+            n.problem(
+                    n.pathOf(field != null ? "field_name" : "fields"),
+                    "function '" + fn.specName() + "' counts events and takes no field");
+            ok = false;
+        }
+        if (fields.size() > 1 && !fn.aggregation().multivariate()) {
+            n.problem(
+                    n.pathOf("fields"), "function '" + fn.specName() + "' analyses a single field");
+            ok = false;
+        }
+        if (fields.size() > 16) {
+            n.problem(n.pathOf("fields"), "at most 16 fields per detector, got " + fields.size());
+            ok = false;
+        }
+        if (fields.size() != new java.util.HashSet<>(fields).size()) {
+            n.problem(n.pathOf("fields"), "lists a field twice");
             ok = false;
         }
         if (by != null && by.equals(partition)) {
             n.problem(n.pathOf("by_field_name"), "must differ from partition_field_name");
             ok = false;
         }
-        if (field != null && (field.equals(by) || field.equals(partition))) {
-            n.problem(
-                    n.pathOf("field_name"),
-                    "'" + field + "' is also the by or partition field of this detector");
-            ok = false;
+        for (String f : fields) {
+            if (f.equals(by) || f.equals(partition)) {
+                n.problem(
+                        n.pathOf(field != null ? "field_name" : "fields"),
+                        "'" + f + "' is also the by or partition field of this detector");
+                ok = false;
+            }
         }
         if (!ok) {
             return null;
@@ -389,11 +432,11 @@ public final class JobSpecLoader {
         if (description == null) {
             description =
                     fn.specName()
-                            + (field == null ? "" : "(" + field + ")")
+                            + (fields.isEmpty() ? "" : "(" + String.join(", ", fields) + ")")
                             + (by == null ? "" : " by " + by)
                             + (partition == null ? "" : " partitionfield=" + partition);
         }
-        return new DetectorSpec(index, fn, field, by, partition, description);
+        return new DetectorSpec(index, fn, fields, by, partition, description);
     }
 
     private static ModelSpec readModel(SpecNode n) {
@@ -420,6 +463,28 @@ public final class JobSpecLoader {
         n.rejectUnknownKeys();
         return new ModelSpec(
                 trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf);
+    }
+
+    private static ScoringSpec readScoring(SpecNode n) {
+        double minRecord = n.number("min_record_score", 0.0, 0.0, 100.0);
+        Duration window = n.duration("renormalization_window", Duration.ofDays(30));
+        double minChange = n.number("renormalization_min_change", 5.0, 0.0, 100.0);
+        double floor = n.number("normalization_floor", 6.0, 0.5, 300.0);
+        String typical = n.string("typical", "forecast");
+        boolean forecast = true;
+        switch (typical.toLowerCase(Locale.ROOT)) {
+            case "forecast" -> forecast = true;
+            case "anomalies" -> forecast = false;
+            default ->
+                    n.problem(
+                            n.pathOf("typical"),
+                            "unknown value '" + typical + "', expected one of forecast, anomalies");
+        }
+        n.rejectUnknownKeys();
+        if (window.isZero() || window.isNegative()) {
+            n.problem(n.pathOf("renormalization_window"), "must be positive");
+        }
+        return new ScoringSpec(minRecord, window, minChange, floor, forecast);
     }
 
     private static SinksSpec readSinks(SpecNode n, Path baseDir) {

@@ -10,8 +10,9 @@ import java.io.Serializable;
  * @param partitionValue value of the partition field, or empty
  * @param byValue value of the by field, or empty
  * @param timestamp event time, epoch milliseconds
- * @param value the numeric field value (0 for count)
+ * @param values the numeric field values, one per detector field (empty for count)
  * @param distinctValue the field value for distinct_count, else null
+ * @param influencerValues the event's value of each influencer field of the spec, in order
  */
 public record SeriesPoint(
         String seriesKey,
@@ -19,8 +20,9 @@ public record SeriesPoint(
         String partitionValue,
         String byValue,
         long timestamp,
-        double value,
-        String distinctValue)
+        double[] values,
+        String distinctValue,
+        String[] influencerValues)
         implements Serializable {
 
     private static final char SEP = '\u001f';

@@ -42,10 +42,12 @@ public final class RunSummary {
             String series,
             String byValue,
             long timestamp,
+            double recordScore,
+            String severity,
+            double probability,
             double grade,
             double rawScore,
-            double actual,
-            Double typical) {}
+            String reason) {}
 
     /** Reads the records file and picks the top distinct anomalies. */
     public static List<TopRecord> topRecords(Path recordsFile, long spanMillis, int limit)
@@ -55,24 +57,25 @@ public final class RunSummary {
             String line;
             while ((line = in.readLine()) != null) {
                 JsonNode n = MAPPER.readTree(line);
-                double grade = n.path("grade").asDouble();
-                if (grade <= 0) {
+                if (n.path("is_interim").asBoolean()) {
                     continue;
                 }
-                JsonNode typical = n.path("typical");
                 all.add(
                         new TopRecord(
                                 n.path("function_description").asText(),
                                 n.path("by_field_value").asText(null),
                                 n.path("anomaly_timestamp").asLong(n.path("timestamp").asLong()),
-                                grade,
+                                n.path("record_score").asDouble(),
+                                n.path("severity").asText(),
+                                n.path("probability").asDouble(),
+                                n.path("grade").asDouble(),
                                 n.path("raw_score").asDouble(),
-                                n.path("actual").path(0).asDouble(),
-                                typical.isArray() ? typical.path(0).asDouble() : null));
+                                n.path("reason").asText("")));
             }
         }
         all.sort(
-                Comparator.comparingDouble(TopRecord::grade)
+                Comparator.comparingDouble(TopRecord::recordScore)
+                        .thenComparingDouble(TopRecord::grade)
                         .thenComparingDouble(TopRecord::rawScore)
                         .reversed());
         // One line per anomaly: skip records of a series already listed within a few buckets.
@@ -141,9 +144,9 @@ public final class RunSummary {
                         ? SyntheticMetrics.anomalies(spec.source().datagen())
                         : List.of();
         out.println();
-        out.println("Top anomalies (highest grade first, one line per anomaly):");
-        if (top.isEmpty()) {
-            out.println("  none: no record was graded anomalous");
+        out.println("Top anomalies (highest record score first, one line per anomaly):");
+        if (top.isEmpty() || top.get(0).recordScore() <= 0) {
+            out.println("  none: no record scored above 0");
         }
         int rank = 1;
         for (TopRecord r : top) {
@@ -164,14 +167,13 @@ public final class RunSummary {
                                 .orElse("");
             }
             out.printf(
-                    "%3d. %s  %-40s grade %.3f  score %.3f  actual %.2f%s%s%n",
+                    "%3d. %s  %5.1f %-8s p=%.1e  %s%s%n",
                     rank++,
                     Instant.ofEpochMilli(r.timestamp()),
-                    r.series(),
-                    r.grade(),
-                    r.rawScore(),
-                    r.actual(),
-                    r.typical() == null ? "" : String.format("  typical %.2f", r.typical()),
+                    r.recordScore(),
+                    r.severity(),
+                    r.probability(),
+                    r.reason(),
                     match);
         }
         if (!injected.isEmpty()) {

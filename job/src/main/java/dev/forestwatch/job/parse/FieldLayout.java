@@ -26,8 +26,8 @@ public final class FieldLayout implements Serializable {
         List<String> numeric = new ArrayList<>();
         List<String> text = new ArrayList<>();
         for (DetectorSpec d : spec.analysis().detectors()) {
-            if (d.fieldName() != null) {
-                addOnce(d.function().aggregation().numericField() ? numeric : text, d.fieldName());
+            for (String field : d.fields()) {
+                addOnce(d.function().aggregation().numericField() ? numeric : text, field);
             }
             if (d.byFieldName() != null) {
                 addOnce(text, d.byFieldName());

@@ -10,40 +10,62 @@ import org.apache.flink.util.Collector;
 
 /**
  * Fans one event out to every detector: one {@link SeriesPoint} per detector, keyed by the detector
- * and the event's partition and by values.
+ * and the event's partition and by values, carrying the detector's field values and the event's
+ * influencer values.
  */
 public class SeriesRouter implements FlatMapFunction<ParsedEvent, SeriesPoint> {
-    private final int[] valueIndex;
+    private final int[][] valueIndexes;
     private final int[] distinctIndex;
     private final int[] byIndex;
     private final int[] partitionIndex;
+    private final int[] influencerIndex;
 
     public SeriesRouter(JobSpec spec) {
         FieldLayout layout = FieldLayout.of(spec);
         List<DetectorSpec> detectors = spec.analysis().detectors();
         int n = detectors.size();
-        valueIndex = new int[n];
+        valueIndexes = new int[n][];
         distinctIndex = new int[n];
         byIndex = new int[n];
         partitionIndex = new int[n];
         for (int i = 0; i < n; i++) {
             DetectorSpec d = detectors.get(i);
             boolean numeric = d.function().aggregation().numericField();
-            valueIndex[i] = numeric ? layout.numericIndex(d.fieldName()) : -1;
+            valueIndexes[i] =
+                    numeric
+                            ? d.fields().stream().mapToInt(layout::numericIndex).toArray()
+                            : new int[0];
             distinctIndex[i] =
-                    d.fieldName() != null && !numeric ? layout.textIndex(d.fieldName()) : -1;
+                    !d.fields().isEmpty() && !numeric ? layout.textIndex(d.fields().get(0)) : -1;
             byIndex[i] = d.byFieldName() == null ? -1 : layout.textIndex(d.byFieldName());
             partitionIndex[i] =
                     d.partitionFieldName() == null ? -1 : layout.textIndex(d.partitionFieldName());
+        }
+        List<String> influencers = spec.analysis().influencers();
+        influencerIndex = new int[influencers.size()];
+        for (int i = 0; i < influencerIndex.length; i++) {
+            String field = influencers.get(i);
+            // an influencer may be a numeric field too; its text form is then used
+            int t = layout.textIndex(field);
+            influencerIndex[i] = t >= 0 ? t : -1 - layout.numericIndex(field);
         }
     }
 
     @Override
     public void flatMap(ParsedEvent e, Collector<SeriesPoint> out) {
-        for (int i = 0; i < valueIndex.length; i++) {
+        String[] influencers = new String[influencerIndex.length];
+        for (int i = 0; i < influencers.length; i++) {
+            int idx = influencerIndex[i];
+            influencers[i] = idx >= 0 ? e.texts()[idx] : formatNumber(e.numbers()[-1 - idx]);
+        }
+        for (int i = 0; i < valueIndexes.length; i++) {
             String partition = partitionIndex[i] < 0 ? "" : e.texts()[partitionIndex[i]];
             String by = byIndex[i] < 0 ? "" : e.texts()[byIndex[i]];
-            double value = valueIndex[i] < 0 ? 0.0 : e.numbers()[valueIndex[i]];
+            int[] idx = valueIndexes[i];
+            double[] values = new double[idx.length];
+            for (int j = 0; j < idx.length; j++) {
+                values[j] = e.numbers()[idx[j]];
+            }
             String distinct = distinctIndex[i] < 0 ? null : e.texts()[distinctIndex[i]];
             out.collect(
                     new SeriesPoint(
@@ -52,8 +74,15 @@ public class SeriesRouter implements FlatMapFunction<ParsedEvent, SeriesPoint> {
                             partition,
                             by,
                             e.timestamp(),
-                            value,
-                            distinct));
+                            values,
+                            distinct,
+                            influencers));
         }
+    }
+
+    private static String formatNumber(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15
+                ? Long.toString((long) d)
+                : Double.toString(d);
     }
 }

@@ -1,106 +1,366 @@
 package dev.forestwatch.job.result;
 
+import dev.forestwatch.job.config.JobSpec;
+import dev.forestwatch.job.config.ScoringSpec;
 import dev.forestwatch.job.model.BucketResult;
+import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.model.ResultIds;
+import dev.forestwatch.job.output.ResultJson;
 import dev.forestwatch.job.parse.Buckets;
+import dev.forestwatch.job.score.ScoreModel;
+import dev.forestwatch.job.score.ScoreModelSerializer;
+import dev.forestwatch.job.score.Scores;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by job: collects the records of each bucket from every series and, once the watermark shows
- * every series has closed that bucket, emits one {@link BucketResult}.
+ * Keyed by job: collects the scored records of each bucket from every detector and series and, once
+ * the watermark shows every series has closed that bucket, emits the influencer results and one
+ * {@link BucketResult}, each with a probability and a 0–100 score normalized against the job's
+ * other buckets (or influencers) in the renormalization window. Earlier results whose score moved
+ * by at least {@code renormalization_min_change} are re-emitted to {@link
+ * RecordNormalizer#RENORMALIZED}. Interim records yield interim bucket results.
  *
- * <p>Records leave the scorers with the bucket's close time as their stream timestamp; a timer at
- * that time fires only after the watermark passed it on every input channel, i.e. after every
- * scorer subtask has fired its own timer for the bucket.
+ * <p>Records leave the scorers with the bucket's close time (or an interim time) as their stream
+ * timestamp; a timer at that time fires only after the watermark passed it on every input channel,
+ * i.e. after every scorer subtask fired its own timer for the bucket.
  */
 public class BucketResultAggregator
         extends KeyedProcessFunction<String, RecordResult, BucketResult> {
+    /** Influencer results of final buckets. */
+    public static final OutputTag<InfluencerResult> INFLUENCERS =
+            new OutputTag<>("influencers", TypeInformation.of(InfluencerResult.class)) {};
+
+    private static final String BUCKET_TIME = "bucket_time";
+
     private final long spanMillis;
     private final long latenessMillis;
     private final int eventCountDetector;
+    private final long windowMillis;
+    private final double minChange;
+    private final double floor;
+    private final double minScore;
 
-    private transient MapState<Long, BucketSummary> summaries;
+    private transient MapState<Long, BucketSummary> finals;
+    private transient MapState<Long, BucketSummary> interims;
+    private transient ValueState<ScoreModel> bucketModel;
+    private transient ValueState<ScoreModel> influencerModel;
+    private transient MapState<String, TrackedBucket> trackedBuckets;
+    private transient MapState<String, TrackedInfluencer> trackedInfluencers;
 
     /**
-     * @param spanMillis bucket span
-     * @param latenessMillis allowed lateness
+     * @param spec the job
      * @param eventCountDetector the detector whose event counts add up to the bucket's events
      *     (every valid event reaches every detector, so any one will do)
      */
-    public BucketResultAggregator(long spanMillis, long latenessMillis, int eventCountDetector) {
-        this.spanMillis = spanMillis;
-        this.latenessMillis = latenessMillis;
+    public BucketResultAggregator(JobSpec spec, int eventCountDetector) {
+        this.spanMillis = spec.analysis().bucketSpan().toMillis();
+        this.latenessMillis = spec.event().allowedLateness().toMillis();
         this.eventCountDetector = eventCountDetector;
+        ScoringSpec s = spec.scoring();
+        this.windowMillis = s.renormalizationWindow().toMillis();
+        this.minChange = s.renormalizationMinChange();
+        this.floor = s.normalizationFloor();
+        this.minScore = s.minRecordScore();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        summaries =
+        TypeInformation<BucketSummary> summary = TypeInformation.of(BucketSummary.class);
+        finals =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("bucket-summaries", Types.LONG, summary));
+        interims =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("interim-summaries", Types.LONG, summary));
+        bucketModel =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "bucket-score-model", new ScoreModelSerializer()));
+        influencerModel =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "influencer-score-model", new ScoreModelSerializer()));
+        trackedBuckets =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "bucket-summaries",
-                                        Types.LONG,
-                                        TypeInformation.of(BucketSummary.class)));
+                                        "tracked-buckets",
+                                        Types.STRING,
+                                        TypeInformation.of(TrackedBucket.class)));
+        trackedInfluencers =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "tracked-influencers",
+                                        Types.STRING,
+                                        TypeInformation.of(TrackedInfluencer.class)));
+    }
+
+    private boolean isCloseTime(long timestamp) {
+        return Math.floorMod(timestamp + 1 - latenessMillis, spanMillis) == 0;
     }
 
     @Override
     public void processElement(RecordResult r, Context ctx, Collector<BucketResult> out)
             throws Exception {
-        BucketSummary s = summaries.get(r.timestamp());
-        if (s == null) {
-            s = new BucketSummary();
+        long bucket = Buckets.start(r.timestamp(), spanMillis);
+        if (r.isInterim()) {
+            long at = ctx.timestamp();
+            BucketSummary s = interims.get(at);
+            s = s == null ? new BucketSummary() : s;
+            s.add(r, r.detectorIndex() == eventCountDetector);
+            interims.put(at, s);
+            ctx.timerService().registerEventTimeTimer(at);
+            return;
         }
-        if (r.detectorIndex() == eventCountDetector) {
-            s.eventCount += r.eventCount();
-        }
-        s.recordCount++;
-        if (r.grade() > 0) {
-            s.anomalousRecordCount++;
-        }
-        boolean top =
-                s.topRecordSeries == null
-                        || r.grade() > s.maxGrade
-                        || (r.grade() == s.maxGrade && r.rawScore() > s.maxRawScore);
-        if (top) {
-            s.topRecordSeries = RecordDescriptions.series(r);
-        }
-        s.maxGrade = Math.max(s.maxGrade, r.grade());
-        s.maxRawScore = Math.max(s.maxRawScore, r.rawScore());
-        s.processingNanos += r.processingNanos();
-        summaries.put(r.timestamp(), s);
+        BucketSummary s = finals.get(bucket);
+        s = s == null ? new BucketSummary() : s;
+        s.add(r, r.detectorIndex() == eventCountDetector);
+        finals.put(bucket, s);
         ctx.timerService()
-                .registerEventTimeTimer(
-                        Buckets.closeTime(r.timestamp(), spanMillis, latenessMillis));
+                .registerEventTimeTimer(Buckets.closeTime(bucket, spanMillis, latenessMillis));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BucketResult> out)
             throws Exception {
+        BucketSummary interim = interims.get(timestamp);
+        if (interim != null) {
+            interims.remove(timestamp);
+            if (!isCloseTime(timestamp)) {
+                emitInterim(
+                        ctx.getCurrentKey(), Buckets.start(timestamp, spanMillis), interim, out);
+            }
+        }
+        if (!isCloseTime(timestamp)) {
+            return;
+        }
         long bucket = Buckets.startOfClose(timestamp, spanMillis, latenessMillis);
-        BucketSummary s = summaries.get(bucket);
+        BucketSummary s = finals.get(bucket);
         if (s == null) {
             return;
         }
-        summaries.remove(bucket);
+        finals.remove(bucket);
+        emitFinal(ctx.getCurrentKey(), bucket, s, ctx, out);
+    }
+
+    private void emitInterim(
+            String jobId, long bucket, BucketSummary s, Collector<BucketResult> out)
+            throws Exception {
+        ScoreModel bm = bucketModel.value();
+        double windowMax = bm == null ? 0 : bm.windowMax();
+        double score =
+                Scores.normalizedScore(Scores.unusualness(s.minProbability), windowMax, floor);
         out.collect(
-                new BucketResult(
-                        ctx.getCurrentKey(),
+                bucketResult(
+                        jobId,
                         bucket,
-                        spanMillis / 1000,
-                        s.eventCount,
-                        s.recordCount,
-                        s.anomalousRecordCount,
-                        s.maxGrade,
-                        s.maxRawScore,
-                        s.topRecordSeries,
-                        s.processingNanos / 1_000_000,
-                        false));
+                        s,
+                        score,
+                        true,
+                        new String[] {BUCKET_TIME},
+                        new double[] {s.minProbability},
+                        new double[] {score}));
+    }
+
+    private void emitFinal(
+            String jobId,
+            long bucket,
+            BucketSummary s,
+            OnTimerContext ctx,
+            Collector<BucketResult> out)
+            throws Exception {
+        ScoreModel bm = bucketModel.value();
+        bm = bm == null ? new ScoreModel() : bm;
+        ScoreModel im = influencerModel.value();
+        im = im == null ? new ScoreModel() : im;
+        bm.expireBefore(bucket - windowMillis);
+        im.expireBefore(bucket - windowMillis);
+        double bucketMaxBefore = bm.windowMax();
+        double influencerMaxBefore = im.windowMax();
+
+        double bucketU = Scores.unusualness(s.minProbability);
+        bm.observeUnusualness(bucket, bucketU);
+        double[] influencerU = new double[s.influencerFields.length];
+        for (int i = 0; i < influencerU.length; i++) {
+            influencerU[i] = Scores.unusualness(s.influencerMinProbability[i]);
+            im.observeUnusualness(bucket, influencerU[i]);
+        }
+        double bucketScore = Scores.normalizedScore(bucketU, bm.windowMax(), floor);
+
+        // influencer results, and per influencer field its most unusual value for the bucket
+        Map<String, Double> fieldMinP = new LinkedHashMap<>();
+        long spanSeconds = spanMillis / 1000;
+        for (int i = 0; i < influencerU.length; i++) {
+            double score = Scores.normalizedScore(influencerU[i], im.windowMax(), floor);
+            fieldMinP.merge(s.influencerFields[i], s.influencerMinProbability[i], Math::min);
+            InfluencerResult inf =
+                    new InfluencerResult(
+                            ResultIds.influencer(
+                                    jobId,
+                                    bucket,
+                                    spanSeconds,
+                                    s.influencerFields[i],
+                                    s.influencerValues[i]),
+                            jobId,
+                            bucket,
+                            spanSeconds,
+                            s.influencerFields[i],
+                            s.influencerValues[i],
+                            score,
+                            score,
+                            s.influencerMinProbability[i],
+                            s.influencerRecords[i],
+                            false);
+            if (score >= minScore) {
+                ctx.output(INFLUENCERS, inf);
+                if (minChange > 0 && score >= minChange) {
+                    trackedInfluencers.put(
+                            inf.resultId(), new TrackedInfluencer(inf, influencerU[i], score));
+                }
+            }
+        }
+        int n = 1 + fieldMinP.size();
+        String[] fields = new String[n];
+        double[] probabilities = new double[n];
+        double[] scores = new double[n];
+        fields[0] = BUCKET_TIME;
+        probabilities[0] = s.minProbability;
+        scores[0] = bucketScore;
+        int k = 1;
+        for (Map.Entry<String, Double> e : fieldMinP.entrySet()) {
+            fields[k] = e.getKey();
+            probabilities[k] = e.getValue();
+            scores[k] =
+                    Scores.normalizedScore(Scores.unusualness(e.getValue()), im.windowMax(), floor);
+            k++;
+        }
+        BucketResult result =
+                bucketResult(jobId, bucket, s, bucketScore, false, fields, probabilities, scores);
+        out.collect(result);
+        if (minChange > 0 && bucketScore >= minChange) {
+            trackedBuckets.put(result.resultId(), new TrackedBucket(result, bucketU, bucketScore));
+        }
+
+        if (Math.max(bucketMaxBefore, floor) != Math.max(bm.windowMax(), floor)) {
+            renormalizeBuckets(bucket, bm.windowMax(), result.resultId(), ctx);
+        }
+        if (Math.max(influencerMaxBefore, floor) != Math.max(im.windowMax(), floor)) {
+            renormalizeInfluencers(bucket, im.windowMax(), ctx);
+        }
+        bucketModel.update(bm);
+        influencerModel.update(im);
+    }
+
+    private BucketResult bucketResult(
+            String jobId,
+            long bucket,
+            BucketSummary s,
+            double score,
+            boolean interim,
+            String[] fields,
+            double[] probabilities,
+            double[] scores) {
+        long spanSeconds = spanMillis / 1000;
+        return new BucketResult(
+                ResultIds.bucket(jobId, bucket, spanSeconds),
+                jobId,
+                bucket,
+                spanSeconds,
+                score,
+                score,
+                s.minProbability,
+                s.eventCount,
+                s.recordCount,
+                s.anomalousRecordCount,
+                s.maxGrade,
+                s.maxRawScore,
+                Math.max(0, s.maxRecordScore),
+                s.topRecordSeries,
+                s.processingNanos / 1_000_000,
+                interim,
+                fields,
+                probabilities,
+                scores,
+                scores.clone());
+    }
+
+    private void renormalizeBuckets(long now, double windowMax, String current, OnTimerContext ctx)
+            throws Exception {
+        List<String> expired = new ArrayList<>();
+        List<TrackedBucket> changed = new ArrayList<>();
+        Iterator<Map.Entry<String, TrackedBucket>> it = trackedBuckets.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, TrackedBucket> e = it.next();
+            TrackedBucket t = e.getValue();
+            if (t.result.timestamp() < now - windowMillis) {
+                expired.add(e.getKey());
+                continue;
+            }
+            if (e.getKey().equals(current)) {
+                continue;
+            }
+            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
+            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
+                BucketResult updated = t.result.withScore(score);
+                ctx.output(RecordNormalizer.RENORMALIZED, ResultJson.bucket(updated));
+                changed.add(new TrackedBucket(updated, t.unusualness, score));
+            }
+        }
+        for (String id : expired) {
+            trackedBuckets.remove(id);
+        }
+        for (TrackedBucket t : changed) {
+            trackedBuckets.put(t.result.resultId(), t);
+        }
+    }
+
+    private void renormalizeInfluencers(long now, double windowMax, OnTimerContext ctx)
+            throws Exception {
+        List<String> expired = new ArrayList<>();
+        List<TrackedInfluencer> changed = new ArrayList<>();
+        Iterator<Map.Entry<String, TrackedInfluencer>> it = trackedInfluencers.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, TrackedInfluencer> e = it.next();
+            TrackedInfluencer t = e.getValue();
+            if (t.result.timestamp() < now - windowMillis) {
+                expired.add(e.getKey());
+                continue;
+            }
+            if (t.result.timestamp() == now) {
+                continue; // emitted just now with the current maximum
+            }
+            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
+            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
+                InfluencerResult updated = t.result.withScore(score);
+                ctx.output(RecordNormalizer.RENORMALIZED, ResultJson.influencer(updated));
+                changed.add(new TrackedInfluencer(updated, t.unusualness, score));
+            }
+        }
+        for (String id : expired) {
+            trackedInfluencers.remove(id);
+        }
+        for (TrackedInfluencer t : changed) {
+            trackedInfluencers.put(t.result.resultId(), t);
+        }
     }
 }

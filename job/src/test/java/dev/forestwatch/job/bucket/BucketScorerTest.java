@@ -45,6 +45,8 @@ class BucketScorerTest {
                   seed: 7
                 limits:
                   state_ttl: 1d
+                scoring:
+                  typical: anomalies
                 """
                         .formatted(function, field == null ? "" : "field_name: " + field),
                 "harness",
@@ -63,7 +65,8 @@ class BucketScorerTest {
     }
 
     static SeriesPoint point(String host, long ts, double value) {
-        return new SeriesPoint(SeriesPoint.keyOf(0, "", host), 0, "", host, ts, value, null);
+        return new SeriesPoint(
+                SeriesPoint.keyOf(0, "", host), 0, "", host, ts, new double[] {value}, null, null);
     }
 
     static List<RecordResult> records(

@@ -164,7 +164,7 @@ class JobSpecLoaderTest {
         assertThat(problemsOf(MINIMAL.replace("function: mean", "function: count")))
                 .contains(
                         "analysis.detectors[0].field_name: function 'count' counts events and"
-                                + " takes no field_name");
+                                + " takes no field");
         assertThat(problemsOf(MINIMAL.replace("      field_name: value\n", "")))
                 .contains("analysis.detectors[0].field_name: is required for function 'mean'");
         assertThat(

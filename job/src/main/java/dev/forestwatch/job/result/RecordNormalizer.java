@@ -1,0 +1,168 @@
+package dev.forestwatch.job.result;
+
+import dev.forestwatch.job.config.JobSpec;
+import dev.forestwatch.job.config.ScoringSpec;
+import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.output.ResultJson;
+import dev.forestwatch.job.score.ScoreModel;
+import dev.forestwatch.job.score.ScoreModelSerializer;
+import dev.forestwatch.job.score.Scores;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by job and detector: turns each record's raw forest score into a probability (how unusual
+ * the score is given every score the detector has produced) and a 0–100 record score (its
+ * unusualness relative to the most unusual record in the renormalization window), and re-emits
+ * earlier records whose score moved by at least {@code renormalization_min_change} when that
+ * maximum changes.
+ *
+ * <p>Probability and score are computed before the record's own raw score joins the history, so a
+ * record is judged against the past only. Interim records are scored but change nothing.
+ */
+public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult, RecordResult> {
+    /** Updated results (records, influencers, buckets) as JSON lines, same result ids. */
+    public static final OutputTag<String> RENORMALIZED =
+            new OutputTag<>("renormalized", Types.STRING) {};
+
+    private final long windowMillis;
+    private final double minChange;
+    private final double floor;
+    private final double minRecordScore;
+
+    private transient ValueState<ScoreModel> model;
+    private transient ValueState<Double> lastWindowMax;
+    private transient MapState<String, TrackedRecord> tracked;
+    private transient Counter renormalized;
+
+    public RecordNormalizer(JobSpec spec) {
+        ScoringSpec s = spec.scoring();
+        this.windowMillis = s.renormalizationWindow().toMillis();
+        this.minChange = s.renormalizationMinChange();
+        this.floor = s.normalizationFloor();
+        this.minRecordScore = s.minRecordScore();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "score-model", new ScoreModelSerializer()));
+        lastWindowMax =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-window-max", Types.DOUBLE));
+        tracked =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "tracked-records",
+                                        Types.STRING,
+                                        TypeInformation.of(TrackedRecord.class)));
+        renormalized = getRuntimeContext().getMetricGroup().counter("recordsRenormalized");
+    }
+
+    @Override
+    public void processElement(RecordResult r, Context ctx, Collector<RecordResult> out)
+            throws Exception {
+        ScoreModel m = model.value();
+        if (m == null) {
+            m = new ScoreModel();
+        }
+        if (r.isInterim()) {
+            double p = probability(m, r);
+            double score = Scores.normalizedScore(Scores.unusualness(p), m.windowMax(), floor);
+            out.collect(r.withScores(p, score, score));
+            return;
+        }
+        m.expireBefore(r.timestamp() - windowMillis);
+        double p = probability(m, r);
+        if (r.modelReady()) {
+            m.addRawScore(r.rawScore());
+        }
+        double u = Scores.unusualness(p);
+        m.observeUnusualness(r.timestamp(), u);
+        double windowMax = m.windowMax();
+        double score = Scores.normalizedScore(u, windowMax, floor);
+        RecordResult scored = r.withScores(p, score, score);
+        out.collect(scored);
+
+        Double previousMax = lastWindowMax.value();
+        if (previousMax != null && Math.max(previousMax, floor) != Math.max(windowMax, floor)) {
+            renormalize(r.timestamp(), windowMax, ctx);
+        }
+        lastWindowMax.update(windowMax);
+        if (minChange > 0 && score >= minRecordScore && score >= minChange) {
+            tracked.put(scored.resultId(), new TrackedRecord(scored, u, score));
+        }
+        model.update(m);
+    }
+
+    /**
+     * The record's probability: that of its effective score among the detector's past raw scores,
+     * discounted by the forest's data confidence. A young forest (few points in its samples) scores
+     * erratically; its evidence counts for less, exactly in proportion to its own confidence:
+     * {@code p' = p^confidence}.
+     */
+    static double probability(ScoreModel m, RecordResult r) {
+        if (!r.modelReady()) {
+            return 1.0;
+        }
+        double confidence = Math.max(0, Math.min(1, r.confidence()));
+        double u = Scores.unusualness(m.probability(effectiveScore(r))) * confidence;
+        return Math.max(Double.MIN_NORMAL, Math.pow(10, -u));
+    }
+
+    /**
+     * The score judged for probability: the raw score when the forest graded the record anomalous,
+     * else at most the forest's threshold. After an anomaly the raw score stays high while the
+     * anomalous bucket is still inside the shingle; the thresholded forest knows it has already
+     * reported that anomaly (grade 0), and so must the probability.
+     */
+    static double effectiveScore(RecordResult r) {
+        return r.grade() > 0 ? r.rawScore() : Math.min(r.rawScore(), r.threshold());
+    }
+
+    private void renormalize(long now, double windowMax, Context ctx) throws Exception {
+        List<String> expired = new ArrayList<>();
+        Iterator<Map.Entry<String, TrackedRecord>> it = tracked.iterator();
+        List<TrackedRecord> changed = new ArrayList<>();
+        while (it.hasNext()) {
+            Map.Entry<String, TrackedRecord> e = it.next();
+            TrackedRecord t = e.getValue();
+            if (t.record.timestamp() < now - windowMillis) {
+                expired.add(e.getKey());
+                continue;
+            }
+            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
+            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
+                RecordResult updated =
+                        t.record.withScores(
+                                t.record.probability(), score, t.record.initialRecordScore());
+                ctx.output(RENORMALIZED, ResultJson.record(updated));
+                renormalized.inc();
+                changed.add(new TrackedRecord(updated, t.unusualness, score));
+            }
+        }
+        for (String id : expired) {
+            tracked.remove(id);
+        }
+        for (TrackedRecord t : changed) {
+            tracked.put(t.record.resultId(), t);
+        }
+    }
+}
