@@ -1,6 +1,7 @@
 package dev.forestwatch.job.bucket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.job.config.JobSpec;
@@ -293,5 +294,138 @@ class BucketScorerTest {
         assertThat(scoreOfShift("high_mean", 10).grade()).isZero();
         // the raw score is reported either way
         assertThat(scoreOfShift("high_mean", 10).rawScore()).isGreaterThan(1.0);
+    }
+
+    static JobSpec specYaml(String detectorYaml, String extra) {
+        return JobSpecLoader.parse(
+                """
+                job_id: harness
+                source:
+                  type: datagen
+                analysis:
+                  bucket_span: 5m
+                  detectors:
+                %s
+                %s
+                model:
+                  trees: 30
+                  sample_size: 64
+                  shingle_size: 2
+                  seed: 7
+                limits:
+                  state_ttl: 1d
+                """
+                        .formatted(detectorYaml, extra),
+                "harness",
+                Path.of("."));
+    }
+
+    static SeriesPoint vector(long ts, double... values) {
+        return new SeriesPoint(SeriesPoint.keyOf(0, "", ""), 0, "", "", ts, values, null, null);
+    }
+
+    @Test
+    void multivariateDetectorsAttributeTheAnomalyToItsField() throws Exception {
+        JobSpec spec = specYaml("    - function: mean\n      fields: [cpu, memory]", "");
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(spec)),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        h.open();
+        Random r = new Random(5);
+        for (int b = 0; b < 400; b++) {
+            long ts = b * SPAN + 1000;
+            h.processElement(vector(ts, 50 + r.nextGaussian(), 70 + r.nextGaussian()), ts);
+            h.processWatermark(new Watermark(ts));
+        }
+        long ts = 400 * SPAN + 1000;
+        h.processElement(vector(ts, 50, 140), ts);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<RecordResult> out = records(h);
+        RecordResult last = out.get(out.size() - 1);
+        assertThat(last.actual()).containsExactly(50.0, 140.0);
+        assertThat(last.fieldNames()).containsExactly("cpu", "memory");
+        assertThat(last.grade()).isGreaterThan(0);
+        assertThat(last.typical()).hasSize(2);
+        assertThat(last.typical()[1]).isBetween(60.0, 80.0);
+        assertThat(last.attribution()).hasSize(2);
+        assertThat(last.attribution()[1]).isGreaterThan(0.6);
+        assertThat(last.attribution()[0] + last.attribution()[1]).isCloseTo(1.0, within(1e-9));
+        assertThat(last.reason()).startsWith("mean memory 140 vs typical");
+        assertThat(out.get(100).typical()).as("forecast typical for routine buckets").hasSize(2);
+        h.close();
+    }
+
+    @Test
+    void perEventDetectorsScoreEveryEventInEventTimeOrder() throws Exception {
+        JobSpec spec = specYaml("    - function: value\n      field_name: ridecount", "");
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(spec)),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        h.open();
+        h.processElement(vector(3000, 30), 3000);
+        h.processElement(vector(1000, 10), 1000);
+        h.processElement(vector(2000, 20), 2000);
+        h.processElement(vector(2000, 21), 2000);
+        h.processWatermark(new Watermark(SPAN - 1));
+        List<RecordResult> out = records(h);
+        assertThat(out)
+                .extracting(RecordResult::timestamp)
+                .containsExactly(1000L, 2000L, 2000L, 3000L);
+        assertThat(out).extracting(x -> x.actual()[0]).containsExactly(10.0, 20.0, 21.0, 30.0);
+        assertThat(out).allSatisfy(x -> assertThat(x.eventCount()).isEqualTo(1));
+        assertThat(out).extracting(RecordResult::resultId).doesNotHaveDuplicates();
+        assertThat(out).extracting(RecordResult::function).containsOnly("value");
+        h.close();
+    }
+
+    @Test
+    void interimResultsLeaveTheForestUntouched() throws Exception {
+        List<SeriesPoint> points = series("a", 200, 21);
+        JobSpec withInterim =
+                specYaml(
+                        "    - function: mean\n      field_name: latency\n      by_field_name: host",
+                        "  interim_every: 1m");
+        JobSpec without = spec("mean", "latency");
+        var a =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(withInterim)),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        var b =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(without)),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        a.open();
+        b.open();
+        for (SeriesPoint p : points) {
+            // one event at the start of each bucket, then watermarks through the bucket
+            a.processElement(p, p.timestamp());
+            b.processElement(p, p.timestamp());
+            for (long w = p.timestamp() + MIN; w < p.timestamp() - 1000 + SPAN; w += MIN) {
+                a.processWatermark(new Watermark(w));
+                b.processWatermark(new Watermark(w));
+            }
+        }
+        a.processWatermark(new Watermark(Long.MAX_VALUE));
+        b.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<RecordResult> interimRun = records(a);
+        List<RecordResult> finals = interimRun.stream().filter(r -> !r.isInterim()).toList();
+        List<RecordResult> interims = interimRun.stream().filter(RecordResult::isInterim).toList();
+        assertThat(interims).isNotEmpty();
+        assertThat(interims).allSatisfy(r -> assertThat(r.timestamp() % SPAN).isZero());
+        // interim and final results of a bucket share the result id: the final one supersedes
+        assertThat(finals.get(150).resultId())
+                .isIn(interims.stream().map(RecordResult::resultId).toList());
+        assertThat(finals)
+                .extracting(RecordResult::rawScore)
+                .containsExactlyElementsOf(
+                        records(b).stream().map(RecordResult::rawScore).toList());
+        a.close();
+        b.close();
     }
 }
