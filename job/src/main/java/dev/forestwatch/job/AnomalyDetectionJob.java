@@ -1,12 +1,24 @@
 package dev.forestwatch.job;
 
+import dev.forestwatch.connectors.dynamodb.CutoffItem;
+import dev.forestwatch.connectors.dynamodb.CutoffTableReader;
 import dev.forestwatch.connectors.file.JsonLinesFileSink;
+import dev.forestwatch.connectors.kafka.JsonMessageKey;
+import dev.forestwatch.connectors.kafka.KafkaSinkSpec;
+import dev.forestwatch.connectors.kafka.KafkaSinks;
+import dev.forestwatch.job.config.CutoffSpec;
+import dev.forestwatch.job.config.CutoffTableSpec;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
+import dev.forestwatch.job.config.KafkaSinksSpec;
+import dev.forestwatch.job.config.SourceType;
 import dev.forestwatch.job.config.SpecException;
 import dev.forestwatch.job.output.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -18,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Entry point for local runs ({@code java -jar forestwatch-job-*-local.jar}) and clusters ({@code
@@ -46,8 +59,8 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
             names = {"-o", "--output"},
             paramLabel = "DIR",
             description =
-                    "Write records.jsonl, influencers.jsonl, buckets.jsonl, renormalized.jsonl"
-                            + " and dead-letters.jsonl into DIR."
+                    "Write records, influencers, buckets, renormalized, alerts, cutoffs and"
+                            + " dead-letters .jsonl files into DIR."
                             + " Default: the spec's sinks.files.dir; for local runs without one,"
                             + " ./forestwatch-output/<job_id>.")
     Path output;
@@ -97,8 +110,93 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static JsonLinesFileSink fileSink(Path dir, String name) {
-        return new JsonLinesFileSink(dir.resolve(name).toString());
+    /** Checkpoint interval of local runs that read or write Kafka or DynamoDB Streams. */
+    static final long LOCAL_CHECKPOINT_INTERVAL_MS = 5_000;
+
+    /** The sinks of a run: files, Kafka topics, the console. */
+    static OutputSinks sinks(JobSpec spec, Path outDir, boolean local) {
+        OutputSinks sinks = new OutputSinks();
+        if (outDir != null) {
+            for (Output o : Output.values()) {
+                sinks.add(
+                        o,
+                        "file",
+                        new JsonLinesFileSink(outDir.resolve(o.fileName()).toString()),
+                        1);
+            }
+        }
+        KafkaSinksSpec kafka = spec.sinks().kafka();
+        if (kafka != null) {
+            for (Output o : Output.values()) {
+                String topic = kafka.topicOf(o);
+                if (topic == null) {
+                    continue;
+                }
+                String prefix =
+                        (kafka.transactionalIdPrefix() == null
+                                        ? "forestwatch-" + spec.jobId()
+                                        : kafka.transactionalIdPrefix())
+                                + "-"
+                                + o.id();
+                KafkaSinkSpec sinkSpec =
+                        new KafkaSinkSpec(
+                                kafka.bootstrapServers(),
+                                topic,
+                                kafka.deliveryGuarantee(),
+                                prefix,
+                                kafka.transactionTimeout(),
+                                kafka.properties());
+                sinks.add(
+                        o,
+                        "kafka",
+                        KafkaSinks.create(sinkSpec, JsonMessageKey.field(o.messageKeyField())),
+                        0);
+            }
+        }
+        if (local) {
+            sinks.add(Output.ALERTS, "console", new PrintSink<>("ALERT"), 1);
+        }
+        if (outDir == null && kafka == null && !local) {
+            for (Output o : Output.values()) {
+                sinks.add(o, "console", new PrintSink<>(o.id()), 1);
+            }
+        }
+        return sinks;
+    }
+
+    /** The newest cutoff per data kind in the cutoff table, when the spec asks for it. */
+    static Map<String, CutoffItem> initialCutoffs(JobSpec spec) {
+        CutoffTableSpec table = spec.sinks().cutoffTable();
+        if (table == null) {
+            return Map.of();
+        }
+        try (DynamoDbClient client = table.table().createClient()) {
+            if (table.createIfMissing()) {
+                CutoffTableReader.createTableIfMissing(client, table.table().tableName());
+            }
+            if (!table.readOnStart()) {
+                return Map.of();
+            }
+            List<String> kinds = new ArrayList<>();
+            CutoffSpec cutoff = spec.scoring().cutoff();
+            String base = cutoff == null ? spec.jobId() : cutoff.dataKind();
+            if (cutoff == null || cutoff.per() == CutoffSpec.Per.JOB) {
+                kinds.add(base);
+            } else if (cutoff.per() == CutoffSpec.Per.DETECTOR) {
+                for (int i = 0; i < spec.analysis().detectors().size(); i++) {
+                    kinds.add(base + "/" + i);
+                }
+            } else {
+                LOG.warn(
+                        "scoring.cutoff.per is series: series are not known at start, so no"
+                                + " cutoff is read from {}",
+                        table.table().tableName());
+            }
+            Map<String, CutoffItem> found =
+                    CutoffTableReader.latest(client, table.table().tableName(), kinds);
+            LOG.info("Cutoffs read from {} at start: {}", table.table().tableName(), found);
+            return found;
+        }
     }
 
     @Override
@@ -124,27 +222,29 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         if (outDir == null && jobSpec.sinks().filesDir() != null) {
             outDir = Path.of(jobSpec.sinks().filesDir());
         }
-        if (outDir == null && local) {
+        KafkaSinksSpec kafka = jobSpec.sinks().kafka();
+        if (outDir == null && local && kafka == null) {
             outDir = Path.of("forestwatch-output", jobSpec.jobId());
         }
-        OutputSinks sinks =
-                outDir == null
-                        ? new OutputSinks(
-                                new PrintSink<>("record"),
-                                new PrintSink<>("influencer"),
-                                new PrintSink<>("bucket"),
-                                new PrintSink<>("renormalized"),
-                                new PrintSink<>("dead-letter", true),
-                                1)
-                        : new OutputSinks(
-                                fileSink(outDir, "records.jsonl"),
-                                fileSink(outDir, "influencers.jsonl"),
-                                fileSink(outDir, "buckets.jsonl"),
-                                fileSink(outDir, "renormalized.jsonl"),
-                                fileSink(outDir, "dead-letters.jsonl"),
-                                1);
+        OutputSinks sinks = sinks(jobSpec, outDir, local);
+        boolean streaming =
+                kafka != null
+                        || jobSpec.source().type() == SourceType.KAFKA
+                        || jobSpec.source().type() == SourceType.DYNAMODB_STREAMS;
+        if (streaming && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            if (local) {
+                // Exactly-once Kafka sinks commit on checkpoints; a local run needs them too.
+                env.enableCheckpointing(LOCAL_CHECKPOINT_INTERVAL_MS);
+            } else {
+                LOG.warn(
+                        "Checkpointing is disabled: Kafka sinks will not commit and sources will"
+                                + " not record their positions. Set execution.checkpointing.interval.");
+            }
+        }
+        Map<String, CutoffItem> initialCutoffs = initialCutoffs(jobSpec);
 
-        new AnomalyPipeline(jobSpec, EventSources.fromSpec(jobSpec.source())).build(env, sinks);
+        new AnomalyPipeline(jobSpec, EventSources.fromSpec(jobSpec), initialCutoffs)
+                .build(env, sinks);
         LOG.info("Submitting job '{}'", jobSpec.jobId());
         LOG.debug("Resolved spec: {}", jobSpec);
         if (local) {

@@ -12,4 +12,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public interface EventSource {
     /** Adds the source (with uids and names) to the environment and returns its raw events. */
     DataStream<RawEvent> attach(StreamExecutionEnvironment env);
+
+    /**
+     * Whether the source assigns event timestamps and watermarks itself (per Kafka partition, for
+     * example); otherwise the pipeline assigns them after parsing.
+     */
+    default boolean assignsWatermarks() {
+        return false;
+    }
 }

@@ -18,14 +18,21 @@ public final class OperatorUids {
     public static final String BUCKET_RESULTS = "bucket-results";
     public static final String RECORD_SCORE_FILTER = "record-score-filter";
     public static final String INFLUENCERS_JSON = "influencers-json";
-    public static final String INFLUENCERS_SINK = "influencers-sink";
-    public static final String RENORMALIZED_SINK = "renormalized-sink";
     public static final String RECORDS_JSON = "records-json";
     public static final String BUCKETS_JSON = "buckets-json";
     public static final String DEAD_LETTERS_JSON = "dead-letters-json";
-    public static final String RECORDS_SINK = "records-sink";
-    public static final String BUCKETS_SINK = "buckets-sink";
-    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String KAFKA_SOURCE = "kafka-source";
+    public static final String DYNAMODB_STREAMS_SOURCE = "dynamodb-streams-source";
+    public static final String SCORE_SAMPLES = "score-samples";
+    public static final String CUTOFF_RECOMPUTER = "cutoff-recomputer";
+    public static final String CUTOFFS_JSON = "cutoffs-json";
+    public static final String CUTOFF_TABLE_SINK = "cutoff-table-sink";
+    public static final String RECORD_ALERT_CANDIDATES = "record-alert-candidates";
+    public static final String INFLUENCER_ALERT_CANDIDATES = "influencer-alert-candidates";
+    public static final String BUCKET_ALERT_CANDIDATES = "bucket-alert-candidates";
+    public static final String ALERTS = "alerts";
+    public static final String ALERTS_JSON = "alerts-json";
+    public static final String ALERT_MESSAGES = "alert-messages";
 
     private OperatorUids() {}
 }

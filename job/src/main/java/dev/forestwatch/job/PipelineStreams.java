@@ -1,6 +1,8 @@
 package dev.forestwatch.job;
 
 import dev.forestwatch.connectors.deadletter.DeadLetter;
+import dev.forestwatch.connectors.dynamodb.CutoffItem;
+import dev.forestwatch.job.model.Alert;
 import dev.forestwatch.job.model.BucketResult;
 import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.RecordResult;
@@ -13,6 +15,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param influencers influencer results of final buckets
  * @param buckets one bucket result per bucket (plus interim ones when configured)
  * @param renormalized updated results as JSON lines, same result ids as the originals
+ * @param alerts alerts raised by the policies
+ * @param cutoffs cutoff recomputations
  * @param deadLetters every rejected event
  */
 public record PipelineStreams(
@@ -20,4 +24,6 @@ public record PipelineStreams(
         DataStream<InfluencerResult> influencers,
         DataStream<BucketResult> buckets,
         DataStream<String> renormalized,
+        DataStream<Alert> alerts,
+        DataStream<CutoffItem> cutoffs,
         DataStream<DeadLetter> deadLetters) {}

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
+import dev.forestwatch.job.model.Alert;
+import dev.forestwatch.job.model.AlertCandidate;
 import dev.forestwatch.job.model.BucketResult;
 import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.ParsedEvent;
 import dev.forestwatch.job.model.RecordResult;
+import dev.forestwatch.job.model.ScoreSample;
 import dev.forestwatch.job.model.SeriesPoint;
 import dev.forestwatch.job.result.BucketSummary;
 import dev.forestwatch.job.result.TrackedBucket;
@@ -30,16 +33,12 @@ class AnomalyPipelineTest {
     private static StreamGraph demoGraph() {
         JobSpec spec = JobSpecLoader.loadDemo();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new AnomalyPipeline(spec, EventSources.fromSpec(spec.source()))
-                .build(
-                        env,
-                        new OutputSinks(
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                1));
+        OutputSinks sinks = new OutputSinks();
+        for (Output o : Output.values()) {
+            sinks.add(o, "file", new DiscardingSink<>(), 1);
+        }
+        sinks.add(Output.ALERTS, "console", new DiscardingSink<>(), 1);
+        new AnomalyPipeline(spec, EventSources.fromSpec(spec)).build(env, sinks);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfiguration().get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
         assertThat(env.getMaxParallelism()).isEqualTo(AnomalyPipeline.DEFAULT_MAX_PARALLELISM);
@@ -68,12 +67,19 @@ class AnomalyPipelineTest {
                         OperatorUids.RECORD_NORMALIZER,
                         OperatorUids.BUCKET_RESULTS,
                         OperatorUids.RECORD_SCORE_FILTER,
-                        OperatorUids.INFLUENCERS_SINK,
-                        OperatorUids.RENORMALIZED_SINK,
                         OperatorUids.RECORDS_JSON,
-                        OperatorUids.RECORDS_SINK,
-                        OperatorUids.BUCKETS_SINK,
-                        OperatorUids.DEAD_LETTERS_SINK);
+                        OperatorUids.SCORE_SAMPLES,
+                        OperatorUids.CUTOFF_RECOMPUTER,
+                        OperatorUids.ALERTS,
+                        OperatorUids.ALERT_MESSAGES,
+                        "records-file-sink",
+                        "influencers-file-sink",
+                        "buckets-file-sink",
+                        "renormalized-file-sink",
+                        "alerts-file-sink",
+                        "alerts-console-sink",
+                        "cutoffs-file-sink",
+                        "dead-letters-file-sink");
     }
 
     @Test
@@ -87,6 +93,9 @@ class AnomalyPipelineTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(TrackedBucket.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(TrackedInfluencer.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(BucketSummary.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(Alert.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(AlertCandidate.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ScoreSample.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(DeadLetter.class);
     }
 }

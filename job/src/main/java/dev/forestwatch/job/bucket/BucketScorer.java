@@ -194,6 +194,14 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
     }
 
+    private boolean isInterimTime(long timestamp) {
+        if (interimMillis <= 0) {
+            return false;
+        }
+        long offset = timestamp + 1 - Buckets.start(timestamp, spanMillis);
+        return offset < spanMillis && offset % interimMillis == 0;
+    }
+
     private boolean isCloseTime(long timestamp) {
         return Math.floorMod(timestamp + 1 - latenessMillis, spanMillis) == 0;
     }
@@ -205,10 +213,20 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         if (series == null) {
             return; // state expired
         }
-        if (!isCloseTime(timestamp)) {
-            emitInterim(ctx.getCurrentKey(), series, timestamp, out);
-            return;
+        boolean interim = isInterimTime(timestamp);
+        if (isCloseTime(timestamp)) {
+            close(timestamp, ctx, out);
         }
+        if (interim) {
+            // may coincide with the previous bucket's close time (lateness a multiple of it):
+            // the previous bucket is closed first, so the interim forest has seen it
+            emitInterim(ctx.getCurrentKey(), meta.value(), timestamp, out);
+        }
+    }
+
+    private void close(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
+            throws Exception {
+        SeriesMeta series = meta.value();
         long bucket = Buckets.startOfClose(timestamp, spanMillis, latenessMillis);
         Long scored = lastScoredBucket.value();
         if (scored != null && bucket <= scored) {

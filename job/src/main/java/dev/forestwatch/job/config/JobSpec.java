@@ -12,6 +12,7 @@ import java.io.Serializable;
  * @param analysis bucket span, detectors and influencers
  * @param model forest settings
  * @param scoring probabilities, normalized scores and renormalization
+ * @param alerting alert policies, suppression and quiet periods
  * @param sinks result outputs
  * @param limits protective limits
  */
@@ -23,6 +24,7 @@ public record JobSpec(
         AnalysisSpec analysis,
         ModelSpec model,
         ScoringSpec scoring,
+        AlertingSpec alerting,
         SinksSpec sinks,
         LimitsSpec limits)
         implements Serializable {}

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.forestwatch.connectors.datagen.SyntheticSpec;
+import dev.forestwatch.connectors.ddbstreams.DynamoDbStreamsSourceSpec;
+import dev.forestwatch.connectors.dynamodb.DynamoDbTableSpec;
 import dev.forestwatch.connectors.file.FileFormat;
 import dev.forestwatch.connectors.file.FileSourceSpec;
+import dev.forestwatch.connectors.kafka.KafkaSourceSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +25,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -110,7 +114,8 @@ public final class JobSpecLoader {
         SourceSpec source = readSource(top.child("source"), baseDir);
         AnalysisSpec analysis = readAnalysis(top.child("analysis"));
         ModelSpec model = readModel(top.child("model"));
-        ScoringSpec scoring = readScoring(top.child("scoring"));
+        ScoringSpec scoring = readScoring(top.child("scoring"), jobId);
+        AlertingSpec alerting = readAlerting(top.child("alerting"));
         SinksSpec sinks = readSinks(top.child("sinks"), baseDir);
         LimitsSpec limits = readLimits(top.child("limits"));
         top.rejectUnknownKeys();
@@ -133,8 +138,29 @@ public final class JobSpecLoader {
                 && event.maxOutOfOrderness().compareTo(Duration.ofDays(7)) > 0) {
             top.problem("event.max_out_of_orderness", "must be at most 7d");
         }
+        if (alerting != null && scoring != null && sinks != null) {
+            boolean cutoffKnown =
+                    scoring.cutoff() != null
+                            || (sinks.cutoffTable() != null && sinks.cutoffTable().readOnStart());
+            for (int i = 0; i < alerting.policies().size(); i++) {
+                if (alerting.policies().get(i).mode() == AlertPolicy.Mode.CUTOFF && !cutoffKnown) {
+                    top.problem(
+                            "alerting.policies[" + i + "].mode",
+                            "'cutoff' needs scoring.cutoff or sinks.dynamodb with read_on_start");
+                }
+            }
+        }
         return new JobSpec(
-                jobId, description, source, event, analysis, model, scoring, sinks, limits);
+                jobId,
+                description,
+                source,
+                event,
+                analysis,
+                model,
+                scoring,
+                alerting,
+                sinks,
+                limits);
     }
 
     private static void checkDetectorsAgainstEvent(
@@ -172,11 +198,13 @@ public final class JobSpecLoader {
         SourceType type = null;
         if (typeName != null) {
             try {
-                type = SourceType.valueOf(typeName.toUpperCase(Locale.ROOT));
+                type = SourceType.valueOf(typeName.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 n.problem(
                         n.pathOf("type"),
-                        "unknown source type '" + typeName + "', expected one of file, datagen");
+                        "unknown source type '"
+                                + typeName
+                                + "', expected one of file, datagen, kafka, dynamodb-streams");
             }
         }
         FileSourceSpec file = null;
@@ -193,8 +221,118 @@ public final class JobSpecLoader {
         } else if (genNode.present()) {
             n.problem(genNode.path(), "only read when source.type is 'datagen'");
         }
+        KafkaSourceSpec kafka = null;
+        SpecNode kafkaNode = n.child("kafka");
+        if (type == SourceType.KAFKA) {
+            kafka = readKafkaSource(kafkaNode);
+        } else if (kafkaNode.present()) {
+            n.problem(kafkaNode.path(), "only read when source.type is 'kafka'");
+        }
+        DynamoDbStreamsSourceSpec streams = null;
+        SpecNode streamsNode = n.child("dynamodb_streams");
+        if (type == SourceType.DYNAMODB_STREAMS) {
+            streams = readStreamsSource(streamsNode);
+        } else if (streamsNode.present()) {
+            n.problem(streamsNode.path(), "only read when source.type is 'dynamodb-streams'");
+        }
         n.rejectUnknownKeys();
-        return type == null ? null : new SourceSpec(type, file, datagen);
+        return type == null ? null : new SourceSpec(type, file, datagen, kafka, streams);
+    }
+
+    private static KafkaSourceSpec readKafkaSource(SpecNode n) {
+        if (!n.present()) {
+            n.problem(
+                    n.path(),
+                    "is required when source.type is 'kafka' (bootstrap_servers, topics)");
+            return null;
+        }
+        String servers = n.requiredString("bootstrap_servers");
+        List<String> topics = n.strings("topics");
+        String pattern = n.string("topic_pattern", null);
+        String group = n.string("group_id", null);
+        String offsetsName = n.string("starting_offsets", group == null ? "earliest" : "committed");
+        Instant startTs = n.has("starting_timestamp") ? instant(n, "starting_timestamp") : null;
+        boolean bounded = n.bool("bounded", false);
+        Duration discovery = n.duration("partition_discovery_interval", null);
+        Map<String, String> props = n.stringMap("properties");
+        n.rejectUnknownKeys();
+        KafkaSourceSpec.StartingOffsets offsets = null;
+        try {
+            offsets = KafkaSourceSpec.StartingOffsets.valueOf(offsetsName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            n.problem(
+                    n.pathOf("starting_offsets"),
+                    "unknown value '"
+                            + offsetsName
+                            + "', expected one of earliest, latest, committed, timestamp");
+        }
+        if (offsets == KafkaSourceSpec.StartingOffsets.TIMESTAMP && startTs == null) {
+            n.problem(
+                    n.pathOf("starting_timestamp"),
+                    "is required when starting_offsets is timestamp");
+        }
+        if (topics.isEmpty() == (pattern == null)) {
+            n.problem(n.pathOf("topics"), "set either topics or topic_pattern (exactly one)");
+            return null;
+        }
+        if (servers == null || offsets == null) {
+            return null;
+        }
+        try {
+            return new KafkaSourceSpec(
+                    servers,
+                    topics.isEmpty() ? null : List.copyOf(topics),
+                    pattern,
+                    group,
+                    offsets,
+                    startTs == null ? 0L : startTs.toEpochMilli(),
+                    Map.copyOf(props),
+                    bounded,
+                    discovery);
+        } catch (IllegalArgumentException e) {
+            n.problem(n.path(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static DynamoDbStreamsSourceSpec readStreamsSource(SpecNode n) {
+        if (!n.present()) {
+            n.problem(
+                    n.path(), "is required when source.type is 'dynamodb-streams' (table, region)");
+            return null;
+        }
+        String arn = n.string("stream_arn", null);
+        String table = n.string("table", null);
+        String positionName = n.string("initial_position", "trim_horizon");
+        Duration poll = n.duration("poll_interval", Duration.ofSeconds(1));
+        Duration discovery = n.duration("discovery_interval", Duration.ofSeconds(10));
+        DynamoDbTableSpec connection = readConnection(n, table == null ? "unused" : table);
+        Map<String, String> props = n.stringMap("properties");
+        n.rejectUnknownKeys();
+        if ((arn == null) == (table == null)) {
+            n.problem(n.pathOf("table"), "set either table or stream_arn (exactly one)");
+            return null;
+        }
+        DynamoDbStreamsSourceSpec.InitialPosition position = null;
+        try {
+            position =
+                    DynamoDbStreamsSourceSpec.InitialPosition.valueOf(
+                            positionName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            n.problem(
+                    n.pathOf("initial_position"),
+                    "unknown value '" + positionName + "', expected one of trim_horizon, latest");
+        }
+        if (connection == null || position == null) {
+            return null;
+        }
+        try {
+            return new DynamoDbStreamsSourceSpec(
+                    arn, table, position, connection, poll, discovery, Map.copyOf(props));
+        } catch (IllegalArgumentException e) {
+            n.problem(n.path(), e.getMessage());
+            return null;
+        }
     }
 
     private static FileSourceSpec readFile(SpecNode n, Path baseDir) {
@@ -465,7 +603,7 @@ public final class JobSpecLoader {
                 trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf);
     }
 
-    private static ScoringSpec readScoring(SpecNode n) {
+    private static ScoringSpec readScoring(SpecNode n, String jobId) {
         double minRecord = n.number("min_record_score", 0.0, 0.0, 100.0);
         Duration window = n.duration("renormalization_window", Duration.ofDays(30));
         double minChange = n.number("renormalization_min_change", 5.0, 0.0, 100.0);
@@ -480,11 +618,155 @@ public final class JobSpecLoader {
                             n.pathOf("typical"),
                             "unknown value '" + typical + "', expected one of forecast, anomalies");
         }
+        CutoffSpec cutoff = readCutoff(n.child("cutoff"), jobId);
         n.rejectUnknownKeys();
         if (window.isZero() || window.isNegative()) {
             n.problem(n.pathOf("renormalization_window"), "must be positive");
         }
-        return new ScoringSpec(minRecord, window, minChange, floor, forecast);
+        return new ScoringSpec(minRecord, window, minChange, floor, forecast, cutoff);
+    }
+
+    private static CutoffSpec readCutoff(SpecNode n, String jobId) {
+        if (n.has("enabled") && !n.bool("enabled", true)) {
+            n.rejectUnknownKeys();
+            return null;
+        }
+        n.bool("enabled", true);
+        String methodName = n.string("method", "mean_plus_k_sigma");
+        CutoffSpec.Method method = null;
+        for (CutoffSpec.Method m : CutoffSpec.Method.values()) {
+            if (m.specName().equalsIgnoreCase(methodName)) {
+                method = m;
+            }
+        }
+        if (method == null) {
+            n.problem(
+                    n.pathOf("method"),
+                    "unknown method '"
+                            + methodName
+                            + "', expected one of mean_plus_k_sigma, quantile");
+        }
+        double k = n.number("k", 3.0, 0.0, 100.0);
+        double quantile = n.number("quantile", 0.995, 0.5, 0.999999);
+        Duration history = n.duration("history", Duration.ofDays(7));
+        Duration interval = n.duration("interval", Duration.ofHours(1));
+        String perName = n.string("per", "job");
+        CutoffSpec.Per per = null;
+        try {
+            per = CutoffSpec.Per.valueOf(perName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            n.problem(
+                    n.pathOf("per"),
+                    "unknown value '" + perName + "', expected one of job, detector, series");
+        }
+        String dataKind = n.string("data_kind", jobId);
+        int minSamples = n.integer("min_samples", 100, 2, 100_000_000);
+        n.rejectUnknownKeys();
+        if (interval.isZero() || interval.isNegative()) {
+            n.problem(n.pathOf("interval"), "must be positive");
+        }
+        if (history.compareTo(interval) < 0) {
+            n.problem(n.pathOf("history"), "must be at least the interval (" + interval + ")");
+        }
+        if (history.toMillis() / Math.max(1, interval.toMillis()) > 10_000) {
+            n.problem(
+                    n.pathOf("history"),
+                    "at most 10000 intervals of history (memory is one summary per interval)");
+        }
+        if (method == null || per == null) {
+            return null;
+        }
+        return new CutoffSpec(method, k, quantile, history, interval, per, dataKind, minSamples);
+    }
+
+    private static AlertingSpec readAlerting(SpecNode n) {
+        List<AlertPolicy> policies = new ArrayList<>();
+        List<SpecNode> nodes = n.mappings("policies");
+        for (int i = 0; i < nodes.size(); i++) {
+            SpecNode p = nodes.get(i);
+            String name = p.string("name", "policy-" + i);
+            String modeName = p.string("mode", "score");
+            String levelName = p.string("level", null);
+            double minScore = p.number("min_score", 75.0, 0.0, 100.0);
+            String severity = p.string("min_severity", "warning").toLowerCase(Locale.ROOT);
+            p.rejectUnknownKeys();
+            AlertPolicy.Mode mode = null;
+            try {
+                mode = AlertPolicy.Mode.valueOf(modeName.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                p.problem(
+                        p.pathOf("mode"),
+                        "unknown mode '" + modeName + "', expected one of cutoff, score");
+            }
+            AlertPolicy.Level level = null;
+            String effectiveLevel =
+                    levelName != null
+                            ? levelName
+                            : mode == AlertPolicy.Mode.CUTOFF ? "record" : "bucket";
+            try {
+                level = AlertPolicy.Level.valueOf(effectiveLevel.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                p.problem(
+                        p.pathOf("level"),
+                        "unknown level '"
+                                + effectiveLevel
+                                + "', expected one of record, influencer, bucket");
+            }
+            if (mode == AlertPolicy.Mode.CUTOFF
+                    && level != null
+                    && level != AlertPolicy.Level.RECORD) {
+                p.problem(
+                        p.pathOf("level"),
+                        "mode 'cutoff' compares record raw scores: use level record");
+            }
+            if (!List.of("warning", "minor", "major", "critical").contains(severity)) {
+                p.problem(
+                        p.pathOf("min_severity"),
+                        "unknown severity '"
+                                + severity
+                                + "', expected one of warning, minor, major, critical");
+            }
+            if (policies.stream().anyMatch(x -> x.name().equals(name))) {
+                p.problem(p.pathOf("name"), "'" + name + "' is used by another policy");
+            }
+            if (mode != null && level != null) {
+                policies.add(new AlertPolicy(name, mode, level, minScore, severity));
+            }
+        }
+        Duration suppression = n.duration("suppression", Duration.ofHours(1));
+        List<QuietPeriod> quiet = new ArrayList<>();
+        List<SpecNode> quietNodes = n.mappings("quiet_periods");
+        for (int i = 0; i < quietNodes.size(); i++) {
+            SpecNode q = quietNodes.get(i);
+            String name = q.string("name", "quiet-" + i);
+            Instant start = instant(q, "start");
+            Instant end = instant(q, "end");
+            q.rejectUnknownKeys();
+            if (start != null && end != null) {
+                if (!end.isAfter(start)) {
+                    q.problem(q.pathOf("end"), "must be after start");
+                } else {
+                    quiet.add(new QuietPeriod(name, start.toEpochMilli(), end.toEpochMilli()));
+                }
+            }
+        }
+        n.rejectUnknownKeys();
+        return new AlertingSpec(List.copyOf(policies), suppression, List.copyOf(quiet));
+    }
+
+    private static Instant instant(SpecNode n, String key) {
+        String text = n.requiredString(key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            n.problem(
+                    n.pathOf(key),
+                    "bad instant '" + text + "', expected ISO-8601 such as 2026-12-24T00:00:00Z");
+            return null;
+        }
     }
 
     private static SinksSpec readSinks(SpecNode n, Path baseDir) {
@@ -495,9 +777,140 @@ public final class JobSpecLoader {
         boolean summary = console.bool("summary", true);
         int top = console.integer("top", 10, 1, 1000);
         console.rejectUnknownKeys();
+        CutoffTableSpec table = readCutoffTable(n.child("dynamodb"));
+        KafkaSinksSpec kafka = readKafkaSinks(n.child("kafka"));
         n.rejectUnknownKeys();
         return new SinksSpec(
-                dir == null ? null : baseDir.resolve(dir).normalize().toString(), summary, top);
+                dir == null ? null : baseDir.resolve(dir).normalize().toString(),
+                summary,
+                top,
+                table,
+                kafka);
+    }
+
+    private static KafkaSinksSpec readKafkaSinks(SpecNode n) {
+        if (!n.present()) {
+            return null;
+        }
+        String servers = n.requiredString("bootstrap_servers");
+        String guaranteeName = n.string("delivery_guarantee", "exactly_once");
+        String prefix = n.string("transactional_id_prefix", null);
+        Duration timeout = n.duration("transaction_timeout", Duration.ofMinutes(10));
+        Map<String, String> props = n.stringMap("properties");
+        SpecNode t = n.child("topics");
+        String records = t.string("records", null);
+        String influencers = t.string("influencers", null);
+        String buckets = t.string("buckets", null);
+        String alerts = t.string("alerts", null);
+        String cutoffs = t.string("cutoffs", null);
+        String renormalized = t.string("renormalized", null);
+        String deadLetters = t.string("dead_letters", null);
+        t.rejectUnknownKeys();
+        n.rejectUnknownKeys();
+        org.apache.flink.connector.base.DeliveryGuarantee guarantee = null;
+        switch (guaranteeName.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "exactly_once" ->
+                    guarantee = org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE;
+            case "at_least_once" ->
+                    guarantee = org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE;
+            default ->
+                    n.problem(
+                            n.pathOf("delivery_guarantee"),
+                            "unknown value '"
+                                    + guaranteeName
+                                    + "', expected one of exactly_once, at_least_once");
+        }
+        if (java.util.stream.Stream.of(
+                        records, influencers, buckets, alerts, cutoffs, renormalized, deadLetters)
+                .allMatch(java.util.Objects::isNull)) {
+            n.problem(
+                    t.path(),
+                    "name at least one topic (records, influencers, buckets, alerts,"
+                            + " cutoffs, renormalized, dead_letters)");
+        }
+        if (timeout.compareTo(Duration.ofMinutes(15)) >= 0
+                && !props.containsKey("forestwatch.broker.transaction.max.timeout.ms")) {
+            n.problem(
+                    n.pathOf("transaction_timeout"),
+                    "must be below the broker's transaction.max.timeout.ms (15m by default)");
+        }
+        if (servers == null || guarantee == null) {
+            return null;
+        }
+        return new KafkaSinksSpec(
+                servers,
+                guarantee,
+                prefix,
+                timeout,
+                Map.copyOf(props),
+                records,
+                influencers,
+                buckets,
+                alerts,
+                cutoffs,
+                renormalized,
+                deadLetters);
+    }
+
+    private static CutoffTableSpec readCutoffTable(SpecNode n) {
+        if (!n.present()) {
+            return null;
+        }
+        String table = n.string("cutoff_table", "anomaly_cut_off");
+        DynamoDbTableSpec spec = readConnection(n, table);
+        boolean readOnStart = n.bool("read_on_start", true);
+        boolean create = n.bool("create_if_missing", false);
+        n.rejectUnknownKeys();
+        return spec == null ? null : new CutoffTableSpec(spec, readOnStart, create);
+    }
+
+    /** AWS connection settings (region, endpoint, credentials) of a DynamoDB section. */
+    private static DynamoDbTableSpec readConnection(SpecNode n, String table) {
+        String region = n.requiredString("region");
+        String endpoint = n.string("endpoint", null);
+        String credentials = n.string("credentials", "auto").toLowerCase(Locale.ROOT);
+        String accessKey = n.string("access_key_id", null);
+        String secretKey = n.string("secret_access_key", null);
+        if (region == null) {
+            return null;
+        }
+        DynamoDbTableSpec spec;
+        switch (credentials) {
+            case "auto" -> {
+                if (accessKey != null || secretKey != null) {
+                    n.problem(
+                            n.pathOf("credentials"),
+                            "'auto' uses the AWS default chain; access keys need credentials: basic");
+                    return null;
+                }
+                spec =
+                        endpoint == null
+                                ? DynamoDbTableSpec.auto(table, region)
+                                : new DynamoDbTableSpec(
+                                        table,
+                                        region,
+                                        endpoint,
+                                        DynamoDbTableSpec.AUTO,
+                                        null,
+                                        null);
+            }
+            case "basic" -> {
+                if (accessKey == null || secretKey == null) {
+                    n.problem(
+                            n.pathOf("credentials"),
+                            "'basic' needs access_key_id and secret_access_key");
+                    return null;
+                }
+                spec = DynamoDbTableSpec.basic(table, region, endpoint, accessKey, secretKey);
+            }
+            default -> {
+                n.problem(
+                        n.pathOf("credentials"),
+                        "unknown value '" + credentials + "', expected one of auto, basic");
+                return null;
+            }
+        }
+        return spec;
     }
 
     private static LimitsSpec readLimits(SpecNode n) {

@@ -15,11 +15,13 @@ import java.time.Duration;
  *     anomaly has been seen in the window
  * @param forecastTypical whether every record gets a typical value from a one-step forecast of its
  *     forest (about 0.5 ms per record), or only anomalous records (the forest's expected value)
+ * @param cutoff continuous raw-score cutoff recomputation, or null when disabled
  */
 public record ScoringSpec(
         double minRecordScore,
         Duration renormalizationWindow,
         double renormalizationMinChange,
         double normalizationFloor,
-        boolean forecastTypical)
+        boolean forecastTypical,
+        CutoffSpec cutoff)
         implements Serializable {}

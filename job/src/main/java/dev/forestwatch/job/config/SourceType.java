@@ -5,5 +5,9 @@ public enum SourceType {
     /** Bounded replay of CSV or JSON Lines files. */
     FILE,
     /** The reproducible synthetic metrics generator. */
-    DATAGEN
+    DATAGEN,
+    /** JSON events from Kafka topics. */
+    KAFKA,
+    /** Items of a DynamoDB table, from its stream (INSERT and MODIFY new images). */
+    DYNAMODB_STREAMS
 }

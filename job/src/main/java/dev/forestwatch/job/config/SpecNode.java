@@ -214,6 +214,35 @@ final class SpecNode {
         return out;
     }
 
+    /** A mapping of string keys to scalar values (e.g. pass-through client properties). */
+    java.util.Map<String, String> stringMap(String key) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isObject()) {
+            problem(
+                    pathOf(key),
+                    "expected a mapping of property names to values, got " + describe(v));
+            return out;
+        }
+        Iterator<String> names = v.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode e = v.get(name);
+            if (e == null || e.isNull() || e.isContainerNode()) {
+                problem(
+                        pathOf(key) + "." + name,
+                        "expected a single value, got " + (e == null ? "null" : describe(e)));
+            } else {
+                out.put(name, e.asText());
+            }
+        }
+        return out;
+    }
+
     /** Reports every key of this mapping that no accessor asked for. */
     void rejectUnknownKeys() {
         if (!node.isObject()) {

@@ -51,7 +51,7 @@ public final class ResultJson {
         n.put("probability", probability(r.probability()));
         n.put("record_score", round(r.recordScore()));
         n.put("initial_record_score", round(r.initialRecordScore()));
-        n.put("severity", Severity.of(r.recordScore()).label());
+        n.put("severity", Severity.of(round(r.recordScore())).label());
         n.set("actual", array(r.actual()));
         if (r.typical() != null) {
             n.set("typical", array(r.typical()));
@@ -107,7 +107,7 @@ public final class ResultJson {
         }
         n.put("influencer_score", round(i.influencerScore()));
         n.put("initial_influencer_score", round(i.initialInfluencerScore()));
-        n.put("severity", Severity.of(i.influencerScore()).label());
+        n.put("severity", Severity.of(round(i.influencerScore())).label());
         n.put("probability", probability(i.probability()));
         n.put("record_count", i.recordCount());
         n.put("is_interim", i.isInterim());
@@ -125,7 +125,7 @@ public final class ResultJson {
         n.put("bucket_span", b.bucketSpanSeconds());
         n.put("anomaly_score", round(b.anomalyScore()));
         n.put("initial_anomaly_score", round(b.initialAnomalyScore()));
-        n.put("severity", Severity.of(b.anomalyScore()).label());
+        n.put("severity", Severity.of(round(b.anomalyScore())).label());
         n.put("probability", probability(b.probability()));
         n.put("event_count", b.eventCount());
         n.put("record_count", b.recordCount());

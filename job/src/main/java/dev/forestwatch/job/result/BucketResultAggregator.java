@@ -61,6 +61,8 @@ public class BucketResultAggregator
     private transient ValueState<ScoreModel> influencerModel;
     private transient MapState<String, TrackedBucket> trackedBuckets;
     private transient MapState<String, TrackedInfluencer> trackedInfluencers;
+    private transient ValueState<Double> bucketMax;
+    private transient ValueState<Double> influencerMax;
 
     /**
      * @param spec the job
@@ -106,6 +108,13 @@ public class BucketResultAggregator
                                         "tracked-buckets",
                                         Types.STRING,
                                         TypeInformation.of(TrackedBucket.class)));
+        bucketMax =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("bucket-window-max", Types.DOUBLE));
+        influencerMax =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>("influencer-window-max", Types.DOUBLE));
         trackedInfluencers =
                 getRuntimeContext()
                         .getMapState(
@@ -145,13 +154,13 @@ public class BucketResultAggregator
             throws Exception {
         BucketSummary interim = interims.get(timestamp);
         if (interim != null) {
+            // an interim time of a bucket may equal the close time of the one before it
             interims.remove(timestamp);
-            if (!isCloseTime(timestamp)) {
-                emitInterim(
-                        ctx.getCurrentKey(), Buckets.start(timestamp, spanMillis), interim, out);
-            }
+            emitInterim(ctx.getCurrentKey(), Buckets.start(timestamp, spanMillis), interim, out);
         }
         if (!isCloseTime(timestamp)) {
+            // the earliest bucket that can still close after this time is the reference
+            pruneTracked(timestamp + 1 - latenessMillis - spanMillis);
             return;
         }
         long bucket = Buckets.startOfClose(timestamp, spanMillis, latenessMillis);
@@ -193,10 +202,13 @@ public class BucketResultAggregator
         bm = bm == null ? new ScoreModel() : bm;
         ScoreModel im = influencerModel.value();
         im = im == null ? new ScoreModel() : im;
+        // the maxima as last used: a maximum leaving the window must renormalize upwards too
+        Double lastBucketMax = bucketMax.value();
+        Double lastInfluencerMax = influencerMax.value();
+        double bucketMaxBefore = lastBucketMax == null ? bm.windowMax() : lastBucketMax;
+        double influencerMaxBefore = lastInfluencerMax == null ? im.windowMax() : lastInfluencerMax;
         bm.expireBefore(bucket - windowMillis);
         im.expireBefore(bucket - windowMillis);
-        double bucketMaxBefore = bm.windowMax();
-        double influencerMaxBefore = im.windowMax();
 
         double bucketU = Scores.unusualness(s.minProbability);
         bm.observeUnusualness(bucket, bucketU);
@@ -269,6 +281,41 @@ public class BucketResultAggregator
         }
         bucketModel.update(bm);
         influencerModel.update(im);
+        bucketMax.update(bm.windowMax());
+        influencerMax.update(im.windowMax());
+        pruneTracked(bucket);
+        if (!trackedBuckets.isEmpty() || !trackedInfluencers.isEmpty()) {
+            // tracked results leave the window even when no maximum changes: prune then
+            ctx.timerService().registerEventTimeTimer(pruneTime(bucket + windowMillis));
+        }
+    }
+
+    /** Prune timers fall on whole windows-fractions so that there are few of them. */
+    private long pruneTime(long t) {
+        long step = Math.max(spanMillis, windowMillis / 16);
+        return (Math.floorDiv(t, step) + 1) * step + 1;
+    }
+
+    /** Drops tracked buckets and influencers that left the renormalization window. */
+    private void pruneTracked(long now) throws Exception {
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, TrackedBucket> e : trackedBuckets.entries()) {
+            if (e.getValue().result.timestamp() < now - windowMillis) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            trackedBuckets.remove(id);
+        }
+        expired.clear();
+        for (Map.Entry<String, TrackedInfluencer> e : trackedInfluencers.entries()) {
+            if (e.getValue().result.timestamp() < now - windowMillis) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            trackedInfluencers.remove(id);
+        }
     }
 
     private BucketResult bucketResult(

@@ -42,6 +42,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private final double minChange;
     private final double floor;
     private final double minRecordScore;
+    private final long closeDelayMillis;
 
     private transient ValueState<ScoreModel> model;
     private transient ValueState<Double> lastWindowMax;
@@ -54,6 +55,8 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         this.minChange = s.renormalizationMinChange();
         this.floor = s.normalizationFloor();
         this.minRecordScore = s.minRecordScore();
+        this.closeDelayMillis =
+                spec.analysis().bucketSpan().toMillis() + spec.event().allowedLateness().toMillis();
     }
 
     @Override
@@ -108,8 +111,33 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         lastWindowMax.update(windowMax);
         if (minChange > 0 && score >= minRecordScore && score >= minChange) {
             tracked.put(scored.resultId(), new TrackedRecord(scored, u, score));
+            // tracked records leave the window even when no maximum changes: prune then
+            ctx.timerService().registerEventTimeTimer(pruneTime(r.timestamp() + windowMillis));
         }
         model.update(m);
+    }
+
+    /** Prune timers fall on sixteenths of the window, so there are few of them per key. */
+    private long pruneTime(long t) {
+        long step = Math.max(1, windowMillis / 16);
+        return (Math.floorDiv(t, step) + 1) * step;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
+            throws Exception {
+        List<String> expired = new ArrayList<>();
+        // records reach this operator at their bucket's close time, so a record scored after
+        // this timer is at least (span + lateness) older than the timer: keep what it may need
+        long reference = timestamp - closeDelayMillis;
+        for (Map.Entry<String, TrackedRecord> e : tracked.entries()) {
+            if (e.getValue().record.timestamp() < reference - windowMillis) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            tracked.remove(id);
+        }
     }
 
     /**
