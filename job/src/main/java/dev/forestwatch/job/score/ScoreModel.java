@@ -1,9 +1,5 @@
 package dev.forestwatch.job.score;
 
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
-
 /**
  * Per-detector model that turns raw forest scores into tail probabilities and keeps the recent
  * maximum unusualness for normalization. Mutable, bounded in memory, and meant for keyed state (see
@@ -12,8 +8,9 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * <p>Two parts:
  *
  * <ul>
- *   <li>a KLL sketch ({@link #SKETCH_K} = 200, about 1.3% rank error) of all raw scores seen, from
- *       which {@link #probability} estimates how rare a new raw score is;
+ *   <li>a {@link ScoreHistogram} of all raw scores seen (log-spaced bins about 0.8% wide, plus the
+ *       exact count, minimum and maximum), from which {@link #probability} estimates how rare a new
+ *       raw score is;
  *   <li>a sliding-window maximum over event time of unusualness values {@code -log10(p)}, kept as a
  *       monotonic deque (timestamps increasing, values strictly decreasing), so the maximum is the
  *       head and each observation costs amortized O(1).
@@ -22,18 +19,19 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * <p>Callers should ask for {@link #probability} before {@link #addRawScore} of the same value, so
  * that a score is not judged against a history that already contains it.
  *
- * <p>Not thread-safe, and queries are not read-only: the sketch sorts its newest items in place
- * when asked for ranks or quantiles (a flag in its bytes records this). Serialization and {@link
+ * <p>Deterministic: the state, and so every probability and every serialized byte, is a pure
+ * function of the raw scores and observations fed in, so a replay after a failure reproduces an
+ * undisturbed run bit for bit. There is no random compaction as in a KLL sketch, and the
+ * transcendental functions come from {@link StrictMath}, which gives the same bits on every JVM.
+ *
+ * <p>Not thread-safe for updates. Queries, serialization and {@link
  * ScoreModelSerializer#copy(ScoreModel) copy} only read, so a heap-backend snapshot may serialize
- * an instance while the task thread copies it.
+ * an instance while the task thread copies or queries it.
  */
 public final class ScoreModel {
 
     /** Raw scores needed before probabilities below 1 are given. */
     public static final int MIN_HISTORY = 32;
-
-    /** KLL accuracy parameter; values are kept exactly until the sketch first compacts. */
-    public static final int SKETCH_K = 200;
 
     /** Upper bound of the window deque; beyond it the oldest entries are dropped. */
     public static final int MAX_WINDOW_ENTRIES = 4096;
@@ -50,12 +48,12 @@ public final class ScoreModel {
     /** Smallest exponential scale relative to |q99|, for the same reason. */
     static final double MIN_RELATIVE_SCALE = 0.01;
 
-    private static final double LN_10 = Math.log(10.0);
+    private static final double LN_10 = StrictMath.log(10.0);
 
     // Most series see few anomalies per window, so the deque starts small and grows on demand.
     private static final int INITIAL_WINDOW_CAPACITY = 8;
 
-    private final KllDoublesSketch sketch;
+    private final ScoreHistogram histogram;
 
     // Ring buffer of (timestamp, unusualness); capacity is a power of two.
     private long[] windowTimes;
@@ -65,12 +63,12 @@ public final class ScoreModel {
 
     /** An empty model: no raw scores, empty window. */
     public ScoreModel() {
-        this(KllDoublesSketch.newHeapInstance(SKETCH_K));
+        this(new ScoreHistogram());
     }
 
-    /** Wraps an updatable heap sketch; used by the serializer and by {@link #copy()}. */
-    ScoreModel(KllDoublesSketch sketch) {
-        this.sketch = sketch;
+    /** Wraps a histogram (not copied); used by the serializer and by {@link #copy()}. */
+    ScoreModel(ScoreHistogram histogram) {
+        this.histogram = histogram;
         this.windowTimes = new long[INITIAL_WINDOW_CAPACITY];
         this.windowValues = new double[INITIAL_WINDOW_CAPACITY];
     }
@@ -78,24 +76,24 @@ public final class ScoreModel {
     /** Adds one raw forest score to the history; NaN and infinite values are ignored. */
     public void addRawScore(double rawScore) {
         if (Double.isFinite(rawScore)) {
-            sketch.update(rawScore);
+            histogram.add(rawScore);
         }
     }
 
     /** Number of raw scores in the history. */
     public long count() {
-        return sketch.getN();
+        return histogram.count();
     }
 
     /**
-     * Estimated raw score at the given normalized rank (inclusive criterion); NaN while the history
-     * is empty.
+     * Estimated raw score at the given normalized rank: the smallest score with at least that
+     * fraction of the history at or below it (the minimum at 0, the maximum at 1, interpolated
+     * linearly inside a histogram bin); NaN while the history is empty.
+     *
+     * @throws IllegalArgumentException if {@code rank} is not in {@code [0, 1]}
      */
     public double quantile(double rank) {
-        if (sketch.isEmpty()) {
-            return Double.NaN;
-        }
-        return sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+        return histogram.quantile(rank);
     }
 
     /**
@@ -108,31 +106,33 @@ public final class ScoreModel {
      *       rank} is the fraction of scores {@code <= rawScore}. The {@code +1}s keep it above 0
      *       and count the new score itself.
      *   <li>From q99 up: an exponential tail that falls tenfold between q90 and q99, anchored at
-     *       the empirical tail just below q99. The sketch has no information beyond its top items,
-     *       and the exponential lets a score far outside the history become arbitrarily unlikely
-     *       instead of sticking at {@code 1 / (n + 1)}.
+     *       the empirical tail just below q99. The top 1% of the history is too thin to estimate
+     *       from, and the exponential lets a score far outside the history become arbitrarily
+     *       unlikely instead of sticking at {@code 1 / (n + 1)}.
      * </ul>
      *
-     * <p>The anchor uses the fraction of scores strictly below q99 rather than {@code <=}: the item
-     * at q99 may stand for many compacted values, and using its inclusive rank would make the
-     * probability jump down by its whole weight at q99. This way the curve is continuous there. NaN
-     * gives 1.
+     * <p>Ranks come from the histogram, which spreads the scores of a bin evenly over it, so the
+     * empirical part is continuous and within one bin's share of the history of the exact one. The
+     * anchor uses the fraction of scores strictly below q99 rather than {@code <=}; the two differ
+     * only for a history of equal scores (a point mass at q99), where the inclusive rank would make
+     * the probability jump down by the whole history at q99. This way the curve is continuous
+     * there. NaN gives 1.
      */
     public double probability(double rawScore) {
-        long n = sketch.getN();
+        long n = histogram.count();
         if (n < MIN_HISTORY || Double.isNaN(rawScore)) {
             return 1.0;
         }
-        double q99 = sketch.getQuantile(TAIL_RANK, QuantileSearchCriteria.INCLUSIVE);
+        double q99 = histogram.quantile(TAIL_RANK);
         double p;
         if (rawScore < q99) {
-            p = empiricalTail(n, sketch.getRank(rawScore, QuantileSearchCriteria.INCLUSIVE));
+            p = empiricalTail(n, histogram.rank(rawScore, true));
         } else {
-            double q90 = sketch.getQuantile(FIT_RANK, QuantileSearchCriteria.INCLUSIVE);
-            double anchor = empiricalTail(n, sketch.getRank(q99, QuantileSearchCriteria.EXCLUSIVE));
+            double q90 = histogram.quantile(FIT_RANK);
+            double anchor = empiricalTail(n, histogram.rank(q99, false));
             double floor = Math.max(MIN_SCALE, MIN_RELATIVE_SCALE * Math.abs(q99));
             double scale = Math.max((q99 - q90) / LN_10, floor);
-            p = anchor * Math.exp(-(rawScore - q99) / scale);
+            p = anchor * StrictMath.exp(-(rawScore - q99) / scale);
         }
         // exp underflows to 0 for extreme scores; MIN_NORMAL caps unusualness at about 307.7.
         return Math.min(1.0, Math.max(Double.MIN_NORMAL, p));
@@ -200,10 +200,9 @@ public final class ScoreModel {
                 + "}";
     }
 
-    /** Deep copy: the sketch goes through its byte form, the deque arrays are cloned. */
+    /** Deep copy: histogram and deque arrays are cloned. */
     ScoreModel copy() {
-        ScoreModel copy =
-                new ScoreModel(KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())));
+        ScoreModel copy = new ScoreModel(histogram.copy());
         copy.windowTimes = windowTimes.clone();
         copy.windowValues = windowValues.clone();
         copy.head = head;
@@ -211,9 +210,14 @@ public final class ScoreModel {
         return copy;
     }
 
-    /** The sketch in its compact serialized form. */
-    byte[] sketchBytes() {
-        return sketch.toByteArray();
+    /** The histogram in its serialized form ({@link ScoreHistogram#toBytes()}). */
+    byte[] histogramBytes() {
+        return histogram.toBytes();
+    }
+
+    /** The histogram itself, for tests and diagnostics; not a copy. */
+    ScoreHistogram histogram() {
+        return histogram;
     }
 
     /** Timestamp of the {@code i}-th window entry, oldest first. */

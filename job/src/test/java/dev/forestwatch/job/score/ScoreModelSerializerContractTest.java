@@ -17,7 +17,7 @@ import org.apache.flink.testutils.DeeplyEqualsChecker;
  */
 class ScoreModelSerializerContractTest extends SerializerTestBase<ScoreModel> {
 
-    // Built once as bytes: the sketch compacts randomly, so rebuilding would give other values.
+    // Built once as bytes, and decoded into fresh instances for every call.
     private static final byte[][] MODELS = buildModels();
 
     ScoreModelSerializerContractTest() {
@@ -62,17 +62,17 @@ class ScoreModelSerializerContractTest extends SerializerTestBase<ScoreModel> {
     private static byte[][] buildModels() {
         ScoreModel empty = new ScoreModel();
         ScoreModel warmingUp = modelOf(exponential(1L, 10));
-        ScoreModel exact = modelOf(exponential(2L, 150));
-        observeAll(exact, 100L, 3.0, 1.0, 0.5);
-        ScoreModel compacted = modelOf(exponential(3L, 50_000));
+        ScoreModel small = modelOf(exponential(2L, 150));
+        observeAll(small, 100L, 3.0, 1.0, 0.5);
+        ScoreModel large = modelOf(exponential(3L, 50_000));
         for (int i = 0; i < 600; i++) {
             // Falling values keep every entry, so the deque grows past its initial capacity.
-            compacted.observeUnusualness(1_000L + i, 600.0 - i);
+            large.observeUnusualness(1_000L + i, 600.0 - i);
         }
         ScoreModel windowOnly = new ScoreModel();
         observeAll(windowOnly, -5L, 9.0);
         return new byte[][] {
-            bytes(empty), bytes(warmingUp), bytes(exact), bytes(compacted), bytes(windowOnly)
+            bytes(empty), bytes(warmingUp), bytes(small), bytes(large), bytes(windowOnly)
         };
     }
 

@@ -41,8 +41,27 @@ class ScoreModelSerializerSnapshotTest {
     }
 
     @Test
+    void formatOneNeedsMigrationByASerializerThatReadsIt() throws IOException {
+        TypeSerializerSnapshot<ScoreModel> read =
+                roundTrip(
+                        new ScoreModelSerializerSnapshot(ScoreModelSerializer.KLL_FORMAT_VERSION));
+        assertThat(((ScoreModelSerializerSnapshot) read).formatVersion()).isEqualTo(1);
+
+        TypeSerializerSchemaCompatibility<ScoreModel> compatibility =
+                new ScoreModelSerializer().snapshotConfiguration().resolveSchemaCompatibility(read);
+        assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
+        assertThat(compatibility.isCompatibleAsIs()).isFalse();
+        // The serializer Flink reads the old values with understands format 1.
+        byte[] v1 =
+                ScoreTestData.formatOneBytes(
+                        ScoreTestData.kllOf(ScoreTestData.exponential(1L, 500)), 0L, 2.0);
+        assertThat(read.restoreSerializer().deserialize(new DataInputDeserializer(v1)).count())
+                .isEqualTo(500);
+    }
+
+    @Test
     void otherFormatVersionsAreIncompatible() throws IOException {
-        for (int version : new int[] {0, 2}) {
+        for (int version : new int[] {0, 3, -1}) {
             TypeSerializerSnapshot<ScoreModel> read =
                     roundTrip(new ScoreModelSerializerSnapshot(version));
             assertThat(((ScoreModelSerializerSnapshot) read).formatVersion()).isEqualTo(version);
