@@ -296,7 +296,10 @@ public final class AnomalyPipeline {
                     b.parallelism());
         }
         if (spec.sinks().cutoffTable() != null) {
-            CutoffTableSink.attach(streams.cutoffs(), spec.sinks().cutoffTable().table())
+            CutoffTableSink.attach(
+                            streams.cutoffs(),
+                            spec.sinks().cutoffTable().table(),
+                            OperatorUids.CUTOFF_TABLE_SINK)
                     .uid(OperatorUids.CUTOFF_TABLE_SINK)
                     .name("Cutoffs to DynamoDB " + spec.sinks().cutoffTable().table().tableName());
         }

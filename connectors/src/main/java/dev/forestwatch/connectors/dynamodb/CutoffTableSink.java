@@ -40,12 +40,13 @@ public final class CutoffTableSink {
     /**
      * Sends {@code cutoffs} to the table: drops cutoffs that are not finite numbers (a row without
      * a usable {@code score_cutoff} would become the newest row and hide the last good one from the
-     * seed's {@code Limit 1} query), keys by data kind, and attaches {@link #create}. The caller
-     * sets the sink's uid.
+     * seed's {@code Limit 1} query), keys by data kind, and attaches {@link #create}. The filter
+     * gets uid {@code <uidPrefix>-finite}; the caller sets the sink's uid.
      */
     public static DataStreamSink<CutoffItem> attach(
-            DataStream<CutoffItem> cutoffs, DynamoDbTableSpec spec) {
+            DataStream<CutoffItem> cutoffs, DynamoDbTableSpec spec, String uidPrefix) {
         return cutoffs.filter(CutoffItem::hasFiniteCutoff)
+                .uid(uidPrefix + "-finite")
                 .name("finite-cutoffs")
                 .keyBy(CutoffItem::dataKind, Types.STRING)
                 .sinkTo(create(spec))

@@ -131,7 +131,8 @@ class CutoffTableSinkTest {
         CutoffItem other = CutoffItem.meanPlusKSigma(CPU, week2, 3, 2.0, 0.5, 10);
 
         StreamExecutionEnvironment env = environment();
-        CutoffTableSink.attach(env.fromData(good, broken, other), local.tableSpec(table))
+        CutoffTableSink.attach(
+                        env.fromData(good, broken, other), local.tableSpec(table), "cutoff-table")
                 .uid("cutoff-sink");
         env.execute("attached cutoff sink");
 

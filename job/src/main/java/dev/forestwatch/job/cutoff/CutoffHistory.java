@@ -17,11 +17,12 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * Golub and LeVeque, which avoids the cancellation of the textbook {@code Σx² - n·mean²} when the
  * scores are large compared with their spread.
  *
- * <p>The slots form a ring: at most {@link #capacity()} = {@code ceil(history / interval) + 1}
- * consecutive slot indices are held, so memory is O(history / interval) whatever the sample count
- * or time span. The extra slot leaves room for scores of the next interval arriving before the
- * current interval's cutoff is computed; a score even further ahead pushes the oldest slot out
- * early. Slots are stored sparsely (an interval without scores costs nothing).
+ * <p>Slots leave only through {@link #expireBefore}, which the recomputation calls at every
+ * interval end (event time): once expired up to the watermark at most {@link #capacity()} = {@code
+ * ceil(history / interval) + 1} slots are held, so memory is O(history / interval) plus the
+ * intervals the scores run ahead of the watermark (in a fast replay the watermark advances in
+ * periodic jumps; dropping slots on arrival would lose history a pending boundary still needs).
+ * Slots are stored sparsely (an interval without scores costs nothing).
  *
  * <p>{@link #stddev()} is the <em>sample</em> standard deviation (divisor {@code n - 1}), as
  * Spark's {@code stddev} (an alias of {@code stddev_samp}) that the seed's batch job used.
@@ -42,7 +43,7 @@ public final class CutoffHistory {
     private final long intervalMillis;
     private final int capacity;
 
-    /** Non-empty slots, oldest first, all within {@link #capacity} consecutive indices. */
+    /** Non-empty slots, oldest first. */
     private final List<Slot> slots;
 
     /**
@@ -91,7 +92,10 @@ public final class CutoffHistory {
         return capacity;
     }
 
-    /** Number of non-empty slots currently held; never above {@link #capacity()}. */
+    /**
+     * Number of non-empty slots currently held: at most {@link #capacity()} once expired up to the
+     * watermark, more while scores run ahead of it.
+     */
     public int slotCount() {
         return slots.size();
     }
@@ -114,8 +118,7 @@ public final class CutoffHistory {
     /**
      * Adds one score.
      *
-     * @return false if the score was ignored: not finite, in a slot already expired, or older than
-     *     the ring reaches back from the newest slot
+     * @return false if the score was ignored: not finite, or in a slot already expired
      */
     public boolean add(long timestamp, double score) {
         if (!Double.isFinite(score)) {
@@ -125,14 +128,10 @@ public final class CutoffHistory {
         if (expiredBefore != Long.MIN_VALUE && slotEnd(index) <= expiredBefore) {
             return false;
         }
-        if (!slots.isEmpty()) {
-            long newest = slots.get(slots.size() - 1).index;
-            if (index <= newest - capacity) {
-                return false;
-            }
-            // A newer slot rotates the ring: indices that no longer fit are dropped.
-            dropBelow(index - capacity + 1);
-        }
+        // No rotation on add: in a fast replay, scores can run well ahead of the watermark (it
+        // advances in periodic jumps), and a boundary still to be published needs the older
+        // slots. Slots leave only through expireBefore, driven by the event-time timers, so the
+        // memory is bounded by history plus how far the scores run ahead.
         slotFor(index).add(score);
         return true;
     }
@@ -278,10 +277,6 @@ public final class CutoffHistory {
             if (index <= last.index) {
                 throw new IllegalArgumentException(
                         "slot " + index + " does not follow slot " + last.index);
-            }
-            if (index - slots.get(0).index >= capacity) {
-                throw new IllegalArgumentException(
-                        "slot " + index + " is outside a ring of " + capacity + " slots");
             }
         }
         slots.add(new Slot(index, count, mean, m2, sketch));

@@ -217,9 +217,14 @@ public final class CutoffHistorySerializer extends TypeSerializer<CutoffHistory>
         }
     }
 
+    /** Sanity bound on stored slots (a year of one-minute intervals is 525,600). */
+    private static final int MAX_SLOTS = 1_000_000;
+
     private static int readSlotCount(DataInputView source, int capacity) throws IOException {
         int slots = source.readInt();
-        if (slots < 0 || slots > capacity) {
+        // Scores may run ahead of the watermark, so more than a ring's worth of slots can be held;
+        // the bound only guards against corrupt bytes.
+        if (slots < 0 || slots > Math.max(capacity, MAX_SLOTS)) {
             throw new IOException(
                     "Corrupt cutoff history state: invalid slot count "
                             + slots

@@ -189,10 +189,10 @@ class CutoffHistorySerializerTest {
                 .hasMessageContaining("interval must be positive");
 
         byte[] tooManySlots = historyBytes.clone();
-        ByteBuffer.wrap(tooManySlots).putInt(28, 6); // the ring of 4h / 1h holds five
+        ByteBuffer.wrap(tooManySlots).putInt(28, 2_000_000); // beyond the sanity bound
         assertThatThrownBy(() -> fromBytes(tooManySlots))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("invalid slot count 6 (ring of 5)");
+                .hasMessageContaining("invalid slot count 2000000");
         assertThatThrownBy(
                         () ->
                                 new CutoffHistorySerializer()
@@ -200,7 +200,7 @@ class CutoffHistorySerializerTest {
                                                 new DataInputDeserializer(tooManySlots),
                                                 new DataOutputSerializer(64)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("invalid slot count 6");
+                .hasMessageContaining("invalid slot count 2000000");
 
         byte[] negativeSlots = historyBytes.clone();
         ByteBuffer.wrap(negativeSlots).putInt(28, -1);
@@ -237,14 +237,6 @@ class CutoffHistorySerializerTest {
                                                 slot(4, 1, sketch.length, sketch))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("slot 4 does not follow slot 4");
-        assertThatThrownBy(
-                        () ->
-                                fromBytes(
-                                        slots(
-                                                slot(1, 1, sketch.length, sketch),
-                                                slot(9, 1, sketch.length, sketch))))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("slot 9 is outside a ring of 5 slots");
     }
 
     @Test

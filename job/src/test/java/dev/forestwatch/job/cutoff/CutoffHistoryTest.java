@@ -163,22 +163,11 @@ class CutoffHistoryTest {
             }
             maxSlots = Math.max(maxSlots, h.slotCount());
         }
-        assertThat(maxSlots).isLessThanOrEqualTo((int) (history / HOUR) + 1);
+        // bounded by the history plus the intervals between two expiries (here about one)
+        assertThat(maxSlots).isLessThanOrEqualTo((int) (history / HOUR) + 2);
 
-        // Without any expiry the ring alone keeps the bound, dropping the oldest slot.
-        CutoffHistory unexpired = new CutoffHistory(history, HOUR);
-        for (int i = 0; i < 100_000; i++) {
-            unexpired.add(i * 7 * MIN, 1.0);
-            assertThat(unexpired.slotCount()).isLessThanOrEqualTo(25);
-        }
-        long newestSlot = (99_999L * 7 * MIN) / HOUR;
-        long expected = 0;
-        for (int i = 0; i < 100_000; i++) {
-            if ((i * 7 * MIN) / HOUR > newestSlot - 25) {
-                expected++;
-            }
-        }
-        assertThat(unexpired.count()).isEqualTo(expected);
+        // Without expiry nothing is dropped on arrival: scores may run ahead of the watermark
+        // in a replay, and the boundary still to be published needs the older slots.
     }
 
     @Test
@@ -190,9 +179,11 @@ class CutoffHistoryTest {
         assertThat(h.count()).isZero();
 
         assertThat(h.add(10 * HOUR, 1.0)).isTrue();
-        // Capacity 3: slots 8, 9 and 10 fit, slot 7 is older than the ring reaches.
+        // Slots are not dropped on arrival: an older slot is still accepted until it expires.
         assertThat(h.add(8 * HOUR, 2.0)).isTrue();
-        assertThat(h.add(7 * HOUR + 5, 3.0)).isFalse();
+        assertThat(h.add(7 * HOUR + 5, 3.0)).isTrue();
+        assertThat(h.count()).isEqualTo(3);
+        h.expireBefore(8 * HOUR);
         assertThat(h.count()).isEqualTo(2);
 
         h.expireBefore(9 * HOUR);
@@ -219,8 +210,10 @@ class CutoffHistoryTest {
         assertThat(h.slotCount()).isEqualTo(4);
         assertThat(h.statsBefore(2 * HOUR).count()).isEqualTo(2);
         assertThat(h.statsBefore(3 * HOUR).mean()).isEqualTo(9.0 / 4.0);
-        // A newer slot rotates the ring: capacity 5 keeps slots 1..5.
+        // A newer slot does not push older ones out; expiry does.
         h.add(5 * HOUR, 6.0);
+        assertThat(h.statsBefore(HOUR).count()).isOne();
+        h.expireBefore(HOUR);
         assertThat(h.statsBefore(HOUR).count()).isZero();
         assertThat(h.count()).isEqualTo(5);
     }
