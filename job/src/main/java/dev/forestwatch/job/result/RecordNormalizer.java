@@ -8,6 +8,7 @@ import dev.forestwatch.job.score.ScoreModel;
 import dev.forestwatch.job.score.ScoreModelSerializer;
 import dev.forestwatch.job.score.Scores;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private transient ValueState<ScoreModel> model;
     private transient ValueState<Double> lastWindowMax;
     private transient MapState<String, TrackedRecord> tracked;
+    private transient MapState<String, RecordResult> pending;
     private transient Counter renormalized;
 
     public RecordNormalizer(JobSpec spec) {
@@ -76,12 +78,53 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
                                         "tracked-records",
                                         Types.STRING,
                                         TypeInformation.of(TrackedRecord.class)));
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "pending-records",
+                                        Types.STRING,
+                                        TypeInformation.of(RecordResult.class)));
         renormalized = getRuntimeContext().getMetricGroup().counter("recordsRenormalized");
     }
 
     @Override
     public void processElement(RecordResult r, Context ctx, Collector<RecordResult> out)
             throws Exception {
+        Long at = ctx.timestamp();
+        if (at == null) {
+            score(r, ctx, out);
+            return;
+        }
+        // Records of one bucket arrive from parallel scorer subtasks in any order. Scoring them on
+        // arrival would make every probability depend on that order; buffer them until the
+        // watermark passes their time and score them in result-id order: same input, same scores.
+        pending.put(pendingKey(at, r), r);
+        ctx.timerService().registerEventTimeTimer(at);
+    }
+
+    private static String pendingKey(long at, RecordResult r) {
+        return at + "|" + (r.isInterim() ? "0" : "1") + "|" + r.resultId();
+    }
+
+    private void scorePending(long timestamp, Context ctx, Collector<RecordResult> out)
+            throws Exception {
+        String prefix = timestamp + "|";
+        List<String> keys = new ArrayList<>();
+        for (String key : pending.keys()) {
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        Collections.sort(keys);
+        for (String key : keys) {
+            RecordResult r = pending.get(key);
+            pending.remove(key);
+            score(r, ctx, out);
+        }
+    }
+
+    private void score(RecordResult r, Context ctx, Collector<RecordResult> out) throws Exception {
         ScoreModel m = model.value();
         if (m == null) {
             m = new ScoreModel();
@@ -126,6 +169,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
             throws Exception {
+        scorePending(timestamp, ctx, out);
         List<String> expired = new ArrayList<>();
         // records reach this operator at their bucket's close time, so a record scored after
         // this timer is at least (span + lateness) older than the timer: keep what it may need

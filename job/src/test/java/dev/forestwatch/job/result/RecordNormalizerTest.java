@@ -168,6 +168,8 @@ class RecordNormalizerTest {
             throws Exception {
         for (RecordResult r : records) {
             h.processElement(r, r.timestamp() + SPAN - 1);
+            // records are scored once the watermark passes their time
+            h.processWatermark(new Watermark(r.timestamp() + SPAN - 1));
         }
     }
 
@@ -176,6 +178,7 @@ class RecordNormalizerTest {
             RecordResult r)
             throws Exception {
         h.processElement(r, r.timestamp() + SPAN - 1);
+        h.processWatermark(new Watermark(r.timestamp() + SPAN - 1));
         List<RecordResult> out = output(h);
         return out.get(out.size() - 1);
     }
