@@ -125,34 +125,8 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
                         1);
             }
         }
+        addKafkaSinks(spec, sinks);
         KafkaSinksSpec kafka = spec.sinks().kafka();
-        if (kafka != null) {
-            for (Output o : Output.values()) {
-                String topic = kafka.topicOf(o);
-                if (topic == null) {
-                    continue;
-                }
-                String prefix =
-                        (kafka.transactionalIdPrefix() == null
-                                        ? "forestwatch-" + spec.jobId()
-                                        : kafka.transactionalIdPrefix())
-                                + "-"
-                                + o.id();
-                KafkaSinkSpec sinkSpec =
-                        new KafkaSinkSpec(
-                                kafka.bootstrapServers(),
-                                topic,
-                                kafka.deliveryGuarantee(),
-                                prefix,
-                                kafka.transactionTimeout(),
-                                kafka.properties());
-                sinks.add(
-                        o,
-                        "kafka",
-                        KafkaSinks.create(sinkSpec, JsonMessageKey.field(o.messageKeyField())),
-                        0);
-            }
-        }
         if (local) {
             sinks.add(Output.ALERTS, "console", new PrintSink<>("ALERT"), 1);
         }
@@ -160,6 +134,43 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
             for (Output o : Output.values()) {
                 sinks.add(o, "console", new PrintSink<>(o.id()), 1);
             }
+        }
+        return sinks;
+    }
+
+    /**
+     * Adds the spec's Kafka sinks ({@code sinks.kafka}): one per output with a topic, transactional
+     * ids {@code <prefix>-<output>}, keyed by the output's key field.
+     */
+    public static OutputSinks addKafkaSinks(JobSpec spec, OutputSinks sinks) {
+        KafkaSinksSpec kafka = spec.sinks().kafka();
+        if (kafka == null) {
+            return sinks;
+        }
+        for (Output o : Output.values()) {
+            String topic = kafka.topicOf(o);
+            if (topic == null) {
+                continue;
+            }
+            String prefix =
+                    (kafka.transactionalIdPrefix() == null
+                                    ? "forestwatch-" + spec.jobId()
+                                    : kafka.transactionalIdPrefix())
+                            + "-"
+                            + o.id();
+            KafkaSinkSpec sinkSpec =
+                    new KafkaSinkSpec(
+                            kafka.bootstrapServers(),
+                            topic,
+                            kafka.deliveryGuarantee(),
+                            prefix,
+                            kafka.transactionTimeout(),
+                            kafka.properties());
+            sinks.add(
+                    o,
+                    "kafka",
+                    KafkaSinks.create(sinkSpec, JsonMessageKey.field(o.messageKeyField())),
+                    0);
         }
         return sinks;
     }

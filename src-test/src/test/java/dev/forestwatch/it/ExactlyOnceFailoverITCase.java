@@ -390,11 +390,16 @@ class ExactlyOnceFailoverITCase {
         }
 
         @Override
-        public RawEvent map(RawEvent event) {
+        public RawEvent map(RawEvent event) throws InterruptedException {
             if (completedCheckpoint > 0 && !FAILED.get() && FAILED.compareAndSet(false, true)) {
                 FAILED_AFTER_CHECKPOINT.set(completedCheckpoint);
                 throw new IllegalStateException(
                         "injected failure after checkpoint " + completedCheckpoint);
+            }
+            if (!FAILED.get()) {
+                // Until the failure happened, slow the input a little so a checkpoint can
+                // complete mid-run even on a fast machine (at most ~1 ms per event).
+                Thread.sleep(0, 500_000);
             }
             return event;
         }
