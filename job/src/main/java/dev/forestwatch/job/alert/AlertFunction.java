@@ -31,6 +31,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -275,7 +276,14 @@ public class AlertFunction
         }
         waiting.add(c);
         pending.put(decideAt, waiting);
-        ctx.timerService().registerEventTimeTimer(decideAt);
+        if (decideAt > ctx.currentWatermark()) {
+            ctx.timerService().registerEventTimeTimer(decideAt);
+        } else {
+            // Behind the watermark (an upstream subtask was idle while another moved it on): an
+            // event-time timer would wait for the next watermark, maybe for ever; decide now.
+            ctx.timerService()
+                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
+        }
     }
 
     @Override
@@ -311,6 +319,25 @@ public class AlertFunction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            List<Long> behind = new ArrayList<>();
+            for (Long at : pending.keys()) {
+                if (at <= ctx.currentWatermark()) {
+                    behind.add(at);
+                }
+            }
+            behind.sort(null);
+            for (long at : behind) {
+                decideAll(at, ctx, out);
+            }
+            return;
+        }
+        decideAll(timestamp, ctx, out);
+        prune(timestamp);
+    }
+
+    private void decideAll(long timestamp, OnTimerContext ctx, Collector<Alert> out)
+            throws Exception {
         List<AlertCandidate> due = pending.get(timestamp);
         if (due != null) {
             pending.remove(timestamp);
@@ -322,7 +349,6 @@ public class AlertFunction
                 decide(c, cutoffs, ctx, out);
             }
         }
-        prune(timestamp);
     }
 
     private void decide(

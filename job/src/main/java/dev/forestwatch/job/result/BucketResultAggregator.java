@@ -23,6 +23,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -56,6 +58,9 @@ public class BucketResultAggregator
     private final double minScore;
 
     private transient MapState<Long, BucketSummary> finals;
+    private transient MapState<Long, BucketSummary> closed;
+    private transient MapState<Long, Long> closedAtWatermark;
+    private transient Counter recordsBehindWatermark;
     private transient MapState<Long, BucketSummary> interims;
     private transient ValueState<ScoreModel> bucketModel;
     private transient ValueState<ScoreModel> influencerModel;
@@ -91,6 +96,18 @@ public class BucketResultAggregator
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>("interim-summaries", Types.LONG, summary));
+        closed =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "closed-bucket-summaries", Types.LONG, summary));
+        closedAtWatermark =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "closed-at-watermark", Types.LONG, Types.LONG));
+        recordsBehindWatermark =
+                getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
         bucketModel =
                 getRuntimeContext()
                         .getState(
@@ -132,26 +149,117 @@ public class BucketResultAggregator
     public void processElement(RecordResult r, Context ctx, Collector<BucketResult> out)
             throws Exception {
         long bucket = Buckets.start(r.timestamp(), spanMillis);
+        long watermark = ctx.timerService().currentWatermark();
         if (r.isInterim()) {
             long at = ctx.timestamp();
             BucketSummary s = interims.get(at);
             s = s == null ? new BucketSummary() : s;
             s.add(r, r.detectorIndex() == eventCountDetector);
             interims.put(at, s);
-            ctx.timerService().registerEventTimeTimer(at);
+            registerDue(at, watermark, ctx);
             return;
         }
+        long close = Buckets.closeTime(bucket, spanMillis, latenessMillis);
         BucketSummary s = finals.get(bucket);
+        if (s == null && close <= watermark) {
+            // Already reported: the record comes from an upstream subtask that was idle while
+            // another one moved this operator's watermark past the bucket (see flushBehind). The
+            // bucket is reported again, complete, under the same result id.
+            s = closed.get(bucket);
+        }
         s = s == null ? new BucketSummary() : s;
         s.add(r, r.detectorIndex() == eventCountDetector);
         finals.put(bucket, s);
-        ctx.timerService()
-                .registerEventTimeTimer(Buckets.closeTime(bucket, spanMillis, latenessMillis));
+        registerDue(close, watermark, ctx);
+    }
+
+    /**
+     * An event-time timer at {@code at}; or, when the watermark has already passed it, a
+     * processing-time timer that fires right away. Results reach this operator behind its watermark
+     * when every source subtask went idle and the upstream subtasks came back active in a different
+     * order: a timer at or before the watermark would only fire when the watermark moves again,
+     * which on a quiet stream may be never.
+     */
+    private void registerDue(long at, long watermark, Context ctx) {
+        if (at > watermark) {
+            ctx.timerService().registerEventTimeTimer(at);
+        } else {
+            recordsBehindWatermark.inc();
+            ctx.timerService()
+                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
+        }
+    }
+
+    /** Reports, in time order, every pending interim and final bucket the watermark has passed. */
+    private void flushBehind(OnTimerContext ctx, Collector<BucketResult> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        List<Long> dueInterims = new ArrayList<>();
+        for (Long at : interims.keys()) {
+            if (at <= watermark) {
+                dueInterims.add(at);
+            }
+        }
+        dueInterims.sort(null);
+        for (long at : dueInterims) {
+            BucketSummary s = interims.get(at);
+            interims.remove(at);
+            emitInterim(ctx.getCurrentKey(), Buckets.start(at, spanMillis), s, out);
+        }
+        List<Long> dueFinals = new ArrayList<>();
+        for (Long bucket : finals.keys()) {
+            if (Buckets.closeTime(bucket, spanMillis, latenessMillis) <= watermark) {
+                dueFinals.add(bucket);
+            }
+        }
+        dueFinals.sort(null);
+        for (long bucket : dueFinals) {
+            BucketSummary s = finals.get(bucket);
+            finals.remove(bucket);
+            emitFinal(ctx.getCurrentKey(), bucket, s, ctx, out);
+            keepClosed(bucket, s, watermark, ctx);
+        }
+    }
+
+    /**
+     * Keeps a reported bucket's summary until the watermark moves on: records of that bucket that
+     * an idle upstream subtask still has in flight arrive before it can (that subtask forwards them
+     * before its own watermark), so a bucket reported early is reported again complete.
+     */
+    private void keepClosed(long bucket, BucketSummary s, long watermark, Context ctx)
+            throws Exception {
+        if (watermark == Long.MAX_VALUE) {
+            return; // end of input: nothing can follow
+        }
+        closed.put(bucket, s);
+        closedAtWatermark.put(bucket, watermark);
+        ctx.timerService().registerEventTimeTimer(watermark + 1);
+    }
+
+    /** Forgets the buckets reported at an earlier watermark than the current one. */
+    private void dropClosedBefore(long watermark) throws Exception {
+        if (closedAtWatermark.isEmpty()) {
+            return;
+        }
+        List<Long> done = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : closedAtWatermark.entries()) {
+            if (e.getValue() < watermark) {
+                done.add(e.getKey());
+            }
+        }
+        for (Long bucket : done) {
+            closed.remove(bucket);
+            closedAtWatermark.remove(bucket);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BucketResult> out)
             throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            flushBehind(ctx, out);
+            return;
+        }
+        dropClosedBefore(ctx.timerService().currentWatermark());
         BucketSummary interim = interims.get(timestamp);
         if (interim != null) {
             // an interim time of a bucket may equal the close time of the one before it
@@ -170,6 +278,7 @@ public class BucketResultAggregator
         }
         finals.remove(bucket);
         emitFinal(ctx.getCurrentKey(), bucket, s, ctx, out);
+        keepClosed(bucket, s, ctx.timerService().currentWatermark(), ctx);
     }
 
     private void emitInterim(
@@ -192,11 +301,7 @@ public class BucketResultAggregator
     }
 
     private void emitFinal(
-            String jobId,
-            long bucket,
-            BucketSummary s,
-            OnTimerContext ctx,
-            Collector<BucketResult> out)
+            String jobId, long bucket, BucketSummary s, Context ctx, Collector<BucketResult> out)
             throws Exception {
         ScoreModel bm = bucketModel.value();
         bm = bm == null ? new ScoreModel() : bm;
@@ -351,7 +456,7 @@ public class BucketResultAggregator
                 scores.clone());
     }
 
-    private void renormalizeBuckets(long now, double windowMax, String current, OnTimerContext ctx)
+    private void renormalizeBuckets(long now, double windowMax, String current, Context ctx)
             throws Exception {
         List<String> expired = new ArrayList<>();
         List<TrackedBucket> changed = new ArrayList<>();
@@ -381,8 +486,7 @@ public class BucketResultAggregator
         }
     }
 
-    private void renormalizeInfluencers(long now, double windowMax, OnTimerContext ctx)
-            throws Exception {
+    private void renormalizeInfluencers(long now, double windowMax, Context ctx) throws Exception {
         List<String> expired = new ArrayList<>();
         List<TrackedInfluencer> changed = new ArrayList<>();
         Iterator<Map.Entry<String, TrackedInfluencer>> it = trackedInfluencers.iterator();

@@ -50,6 +50,8 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private transient MapState<String, TrackedRecord> tracked;
     private transient MapState<String, RecordResult> pending;
     private transient Counter renormalized;
+    private transient Counter recordsScored;
+    private transient Counter recordsBehindWatermark;
 
     public RecordNormalizer(JobSpec spec) {
         ScoringSpec s = spec.scoring();
@@ -86,6 +88,9 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
                                         Types.STRING,
                                         TypeInformation.of(RecordResult.class)));
         renormalized = getRuntimeContext().getMetricGroup().counter("recordsRenormalized");
+        recordsScored = getRuntimeContext().getMetricGroup().counter("records");
+        recordsBehindWatermark =
+                getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
     }
 
     @Override
@@ -93,6 +98,15 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
             throws Exception {
         Long at = ctx.timestamp();
         if (at == null) {
+            score(r, ctx, out);
+            return;
+        }
+        if (at <= ctx.timerService().currentWatermark()) {
+            // Behind this operator's watermark: it happens when every source subtask went idle and
+            // the scorer subtasks came back active in a different order, so another scorer's
+            // watermark got here first. A timer at or before the watermark only fires when the
+            // watermark moves again, which on a quiet stream may be never: score it now.
+            recordsBehindWatermark.inc();
             score(r, ctx, out);
             return;
         }
@@ -146,6 +160,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         double score = Scores.normalizedScore(u, windowMax, floor);
         RecordResult scored = r.withScores(p, score, score);
         out.collect(scored);
+        recordsScored.inc();
 
         Double previousMax = lastWindowMax.value();
         if (previousMax != null && Math.max(previousMax, floor) != Math.max(windowMax, floor)) {

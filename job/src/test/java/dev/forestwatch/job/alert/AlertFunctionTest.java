@@ -200,6 +200,9 @@ class AlertFunctionTest {
         feed(h, c); // the same result twice before its decision
         h.watermark(T0 + SPAN);
         feed(h, c); // and once more after it, as a replay would deliver it
+        // behind the watermark: decided on a processing-time timer, not at the next watermark
+        h.setProcessingTime(h.getProcessingTime() + 1);
+        assertThat(f.duplicateCount()).isEqualTo(1);
         h.watermark(T0 + 3 * SPAN);
         List<Alert> out = alerts(h);
         assertThat(out).hasSize(1);

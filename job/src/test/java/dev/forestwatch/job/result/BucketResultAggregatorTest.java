@@ -481,8 +481,9 @@ class BucketResultAggregatorTest {
                 .containsExactlyInAnyOrder("bucket_time", "host", "region");
         assertThat(influencers(h)).hasSize(3);
         assertThat(influencers(h)).allSatisfy(i -> assertThat(i.isInterim()).isFalse());
-        // interim results left no state behind; at most the prune timer of the tracked result
-        assertThat(h.numEventTimeTimers()).isLessThanOrEqualTo(1);
+        // interim results left no state behind; at most the prune timer of the tracked result and
+        // the timer that forgets the reported bucket when the watermark moves on
+        assertThat(h.numEventTimeTimers()).isLessThanOrEqualTo(2);
         assertThat(openSummaries(h)).isZero();
 
         // and JSON consumers see the same id with is_interim switching to false
@@ -682,11 +683,16 @@ class BucketResultAggregatorTest {
                 entriesAfterFirst = h.numKeyedStateEntries();
             }
             assertThat(h.numKeyedStateEntries()).isLessThanOrEqualTo(entriesAfterFirst);
-            assertThat(h.numEventTimeTimers()).isZero();
+            // the reported bucket is kept until the watermark moves on (late records of idle
+            // upstream subtasks), with the one timer that forgets it
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
             assertThat(openSummaries(h)).isZero();
         }
-        // the two score models and their last window maxima only
-        assertThat(entriesAfterFirst).isEqualTo(4);
+        // the two score models and their last window maxima, and the last reported bucket
+        assertThat(entriesAfterFirst).isEqualTo(6);
+        h.processWatermark(new Watermark(close(600 * SPAN)));
+        assertThat(h.numKeyedStateEntries()).isEqualTo(4);
+        assertThat(h.numEventTimeTimers()).isZero();
         assertThat(trackedBuckets(h)).isZero();
         assertThat(trackedInfluencers(h)).isZero();
         assertThat(buckets(h)).hasSize(600 * 3);
@@ -896,5 +902,50 @@ class BucketResultAggregatorTest {
         for (int b = 1; b < 20; b++) {
             assertThat(interims.get(b * SPAN)).as("interims of bucket %s", b).isEqualTo(4);
         }
+    }
+
+    @Test
+    void recordsBehindTheWatermarkAreReportedWithoutAnotherWatermark() throws Exception {
+        // The watermark got here through another upstream subtask (after all sources were idle)
+        // and may never move again: the bucket is reported on a processing-time timer.
+        var h = harness(spec());
+        long b0 = 0;
+        h.processWatermark(new Watermark(close(b0) + 10 * SPAN));
+        feedFinal(h, scored(0, b0, "a", "eu", 0.5, 5, 10, false));
+        assertThat(buckets(h)).isEmpty();
+        h.setProcessingTime(h.getProcessingTime() + 1);
+        assertThat(buckets(h))
+                .singleElement()
+                .satisfies(b -> assertThat(b.eventCount()).isEqualTo(10));
+        assertThat(openSummaries(h)).isZero();
+    }
+
+    @Test
+    void aBucketReportedBeforeItsLateRecordsIsReportedAgainCompleteUnderTheSameId()
+            throws Exception {
+        var h = harness(spec());
+        long b0 = 0;
+        feedFinal(h, scored(0, b0, "a", "eu", 0.5, 5, 10, false));
+        // another upstream subtask moved the watermark on while this one was idle
+        h.processWatermark(new Watermark(close(b0) + 3 * SPAN));
+        assertThat(buckets(h)).hasSize(1);
+        // the idle subtask's records of the same bucket arrive before its own watermark
+        feedFinal(h, scored(0, b0, "b", "eu", 0.001, 40, 20, false));
+        h.setProcessingTime(h.getProcessingTime() + 1);
+        List<BucketResult> out = buckets(h);
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).resultId()).isEqualTo(out.get(0).resultId());
+        assertThat(out.get(1).eventCount()).isEqualTo(30);
+        assertThat(out.get(1).recordCount()).isEqualTo(2);
+        // once the watermark moves on, the reported bucket is forgotten
+        h.processWatermark(new Watermark(close(b0) + 4 * SPAN));
+        assertThat(
+                        mapSize(
+                                h,
+                                new MapStateDescriptor<>(
+                                        "closed-bucket-summaries",
+                                        Types.LONG,
+                                        TypeInformation.of(BucketSummary.class))))
+                .isZero();
     }
 }

@@ -656,4 +656,21 @@ class RecordNormalizerTest {
                 .isCloseTo(smaller.recordScore(), within(1e-6));
         h.close();
     }
+
+    @Test
+    void aRecordBehindTheWatermarkIsScoredAtOnceInsteadOfWaitingForTheNextWatermark()
+            throws Exception {
+        // After every source subtask went idle, another scorer subtask's watermark can reach the
+        // normalizer before this scorer's records: the watermark may never move again.
+        var h = harness(spec());
+        feed(h, history(3).subList(0, 10));
+        int before = output(h).size();
+        RecordResult late = routine(10, 0.7);
+        h.processWatermark(new Watermark(late.timestamp() + 100 * SPAN));
+        h.processElement(late, late.timestamp() + SPAN - 1);
+        List<RecordResult> out = output(h);
+        assertThat(out).hasSize(before + 1);
+        assertThat(out.get(before).resultId()).isEqualTo(late.resultId());
+        assertThat(out.get(before).probability()).isBetween(0.0, 1.0);
+    }
 }
