@@ -19,7 +19,12 @@ public enum DeadLetterReason {
     /** A numeric field is NaN or infinite (it would corrupt a forest for good). */
     NOT_FINITE("not_finite"),
     /** The event arrived after its bucket closed (later than the allowed lateness). */
-    LATE("late");
+    LATE("late"),
+    /**
+     * The event would start a new series on a subtask that already holds {@code
+     * limits.max_series_per_subtask} live series.
+     */
+    SERIES_LIMIT("series_limit");
 
     private final String code;
 

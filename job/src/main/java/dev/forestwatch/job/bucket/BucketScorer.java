@@ -27,6 +27,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -34,7 +36,15 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -53,8 +63,15 @@ import org.slf4j.LoggerFactory;
  * end of a bounded input). With {@code analysis.interim_every}, interim records score the partial
  * bucket on a copy of the forest, leaving the forest itself untouched. All state expires after
  * {@code limits.state_ttl} without writes.
+ *
+ * <p>Live series are capped per subtask ({@code limits.max_series_per_subtask}): an event that
+ * would start one more is a dead letter with reason {@code series_limit}, never silently dropped. A
+ * series leaves when {@code limits.state_ttl} of event time passes after its last event's bucket
+ * closed, which frees its place. The count is kept per key group in operator state, so after a
+ * rescale every subtask knows exactly how many series its key groups hold.
  */
-public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, RecordResult> {
+public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, RecordResult>
+        implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(BucketScorer.class);
 
     private final String jobId;
@@ -66,12 +83,21 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private final List<DetectorSpec> detectors;
     private final List<String> influencerFields;
     private final ModelSpec model;
+    private final int maxSeries;
 
     private transient MapState<Long, BucketAccumulator> openBuckets;
     private transient ValueState<ThresholdedRandomCutForest> forest;
     private transient ValueState<SeriesMeta> meta;
     private transient ValueState<Long> lastScoredBucket;
     private transient ValueState<Long> lastEventBucket;
+    private transient ValueState<Long> expiryAt;
+    private transient ListState<Long> liveCountsState;
+    private transient int[] liveByKeyGroup;
+    private transient int liveSeries;
+    private transient Counter seriesExpired;
+    private transient Histogram scoringMicros;
+    private transient long forestBytes;
+    private transient long closesSinceSample;
     private transient ForestSerializer copier;
     private transient Counter bucketsScored;
     private transient Counter interimRecords;
@@ -89,6 +115,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         this.detectors = spec.analysis().detectors();
         this.influencerFields = spec.analysis().influencers();
         this.model = spec.model();
+        this.maxSeries = spec.limits().maxSeriesPerSubtask();
     }
 
     /** The forest settings of a spec's model section for a detector. */
@@ -135,11 +162,66 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         meta = getRuntimeContext().getState(metaDesc);
         lastScoredBucket = getRuntimeContext().getState(lastScoredDesc);
         lastEventBucket = getRuntimeContext().getState(lastEventDesc);
+        // No TTL: this is what removes a series in event time and frees its place under the cap.
+        expiryAt = getRuntimeContext().getState(new ValueStateDescriptor<>("expiry", Types.LONG));
         copier = new ForestSerializer();
         bucketsScored = getRuntimeContext().getMetricGroup().counter("bucketsScored");
         interimRecords = getRuntimeContext().getMetricGroup().counter("interimRecords");
         forestErrors = getRuntimeContext().getMetricGroup().counter("forestErrors");
         deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
+        var metrics = getRuntimeContext().getMetricGroup();
+        seriesExpired = metrics.counter("seriesExpired");
+        metrics.gauge("liveSeries", (Gauge<Integer>) () -> liveSeries);
+        metrics.gauge("forestStateBytes", (Gauge<Long>) () -> forestBytes);
+        scoringMicros =
+                metrics.histogram("scoringMicros", new DescriptiveStatisticsHistogram(1024));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        liveByKeyGroup = new int[maxParallelism];
+        // Union state: every subtask sees all key groups' counts and keeps those it now owns.
+        liveCountsState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("live-series-per-key-group", Types.LONG));
+        var owned =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        maxParallelism,
+                        getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        liveSeries = 0;
+        if (context.isRestored()) {
+            for (Long packed : liveCountsState.get()) {
+                int group = (int) (packed >>> 32);
+                int count = (int) (packed & 0xffffffffL);
+                if (owned.contains(group) && group < maxParallelism) {
+                    liveByKeyGroup[group] += count;
+                    liveSeries += count;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<Long> packed = new ArrayList<>();
+        for (int group = 0; group < liveByKeyGroup.length; group++) {
+            if (liveByKeyGroup[group] > 0) {
+                packed.add(((long) group << 32) | liveByKeyGroup[group]);
+            }
+        }
+        liveCountsState.update(packed);
+    }
+
+    private int keyGroup(String key) {
+        return KeyGroupRangeAssignment.assignToKeyGroup(key, liveByKeyGroup.length);
+    }
+
+    /** The number of live series this subtask holds (for tests). */
+    int liveSeries() {
+        return liveSeries;
     }
 
     @Override
@@ -163,6 +245,27 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             ctx.output(EventParser.DEAD_LETTERS, letter);
             return;
         }
+        Long expiry = expiryAt.value();
+        if (expiry == null) {
+            if (liveSeries >= maxSeries) {
+                DeadLetter letter =
+                        DeadLetter.of(
+                                DeadLetterReason.SERIES_LIMIT,
+                                "this subtask already holds "
+                                        + liveSeries
+                                        + " live series (limits.max_series_per_subtask); a new"
+                                        + " series is admitted when one has been idle for"
+                                        + " limits.state_ttl",
+                                "series " + point.seriesKey().replace('\u001f', '/'),
+                                describe(point).getBytes(StandardCharsets.UTF_8),
+                                point.timestamp());
+                deadLetters.count(letter.reason());
+                ctx.output(EventParser.DEAD_LETTERS, letter);
+                return;
+            }
+            liveSeries++;
+            liveByKeyGroup[keyGroup(ctx.getCurrentKey())]++;
+        }
         if (meta.value() == null) {
             meta.update(
                     new SeriesMeta(point.detectorIndex(), point.partitionValue(), point.byValue()));
@@ -183,6 +286,14 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         Long lastEvent = lastEventBucket.value();
         if (lastEvent == null || bucket > lastEvent) {
             lastEventBucket.update(bucket);
+        }
+        long newExpiry = closeTime + ttlMillis;
+        if (expiry == null || newExpiry > expiry) {
+            if (expiry != null) {
+                ctx.timerService().deleteEventTimeTimer(expiry);
+            }
+            ctx.timerService().registerEventTimeTimer(newExpiry);
+            expiryAt.update(newExpiry);
         }
         ctx.timerService().registerEventTimeTimer(closeTime);
         if (firstOfBucket && interimMillis > 0) {
@@ -209,6 +320,13 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
             throws Exception {
+        Long expiry = expiryAt.value();
+        if (expiry != null && expiry == timestamp) {
+            // No bucket of a series closes at its expiry: the zero-count chain stops a bucket
+            // earlier, and every event moves the expiry past its own bucket's close.
+            expire(ctx.getCurrentKey());
+            return;
+        }
         SeriesMeta series = meta.value();
         if (series == null) {
             return; // state expired
@@ -222,6 +340,19 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             // the previous bucket is closed first, so the interim forest has seen it
             emitInterim(ctx.getCurrentKey(), meta.value(), timestamp, out);
         }
+    }
+
+    /** Removes an idle series with its forest and frees its place under the cap. */
+    private void expire(String key) {
+        openBuckets.clear();
+        forest.clear();
+        meta.clear();
+        lastScoredBucket.clear();
+        lastEventBucket.clear();
+        expiryAt.clear();
+        liveSeries--;
+        liveByKeyGroup[keyGroup(key)]--;
+        seriesExpired.inc();
     }
 
     private void close(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
@@ -260,6 +391,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                             0));
         }
         forest.update(model);
+        sampleForestBytes(model);
         openBuckets.remove(bucket);
         lastScoredBucket.update(bucket);
         bucketsScored.inc();
@@ -274,6 +406,19 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 ctx.timerService().registerEventTimeTimer(timestamp + spanMillis);
             }
         }
+    }
+
+    /**
+     * Measures the state size of one forest now and then (serializing costs about a millisecond):
+     * the {@code forestStateBytes} gauge, for sizing state and checkpoints.
+     */
+    private void sampleForestBytes(ThresholdedRandomCutForest model) throws Exception {
+        if (closesSinceSample++ % 1024 != 0 || model == null) {
+            return;
+        }
+        DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
+        copier.serialize(model, out);
+        forestBytes = out.length();
     }
 
     /** Scores each event of a per-event detector's bucket; returns the forest to keep. */
@@ -413,6 +558,10 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             grade = 0;
             ready = false;
         }
+        long nanos = System.nanoTime() - started;
+        if (scoringMicros != null) {
+            scoringMicros.update(nanos / 1000);
+        }
         return new Scored(
                 rawScore,
                 grade,
@@ -422,7 +571,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 attribution,
                 anomalyTimestamp,
                 ready,
-                System.nanoTime() - started,
+                nanos,
                 model);
     }
 

@@ -916,7 +916,13 @@ public final class JobSpecLoader {
     private static LimitsSpec readLimits(SpecNode n) {
         int maxBytes = n.integer("max_event_bytes", 64 * 1024, 16, 64 * 1024 * 1024);
         Duration ttl = n.duration("state_ttl", Duration.ofDays(7));
+        int maxSeries =
+                n.integer(
+                        "max_series_per_subtask",
+                        LimitsSpec.DEFAULT_MAX_SERIES_PER_SUBTASK,
+                        1,
+                        Integer.MAX_VALUE);
         n.rejectUnknownKeys();
-        return new LimitsSpec(maxBytes, ttl);
+        return new LimitsSpec(maxBytes, ttl, maxSeries);
     }
 }

@@ -88,7 +88,8 @@ class BucketScorerTest {
         h.processElement(point("a", 200_000, 20), 200_000);
         h.processElement(point("a", SPAN + 1, 99), SPAN + 1); // next bucket
         assertThat(records(h)).isEmpty();
-        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        // the two buckets' close times and the series' expiry (state_ttl after its last close)
+        assertThat(h.numEventTimeTimers()).isEqualTo(3);
 
         h.processWatermark(new Watermark(SPAN - 2));
         assertThat(records(h)).isEmpty();
@@ -103,7 +104,7 @@ class BucketScorerTest {
         assertThat(r.byFieldName()).isEqualTo("host");
         assertThat(r.byFieldValue()).isEqualTo("a");
         assertThat(r.bucketSpanSeconds()).isEqualTo(300);
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(records(h)).hasSize(2);
@@ -117,7 +118,7 @@ class BucketScorerTest {
         h.processElement(point("a", 1000, 3), 1000);
         h.processElement(point("a", 2000, 1), 2000);
         h.processElement(point("a", 3000, 2), 3000);
-        // series identity, last event bucket and one open bucket
+        // series identity, last event bucket, expiry and one open bucket
         int whileOpen = h.numKeyedStateEntries();
         h.processWatermark(new Watermark(SPAN - 1));
         assertThat(records(h))
@@ -125,7 +126,8 @@ class BucketScorerTest {
                 .satisfies(r -> assertThat(r.actual()).containsExactly(2.0));
         // the open bucket is gone; the forest and last-scored bucket were added
         assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 2);
-        assertThat(h.numEventTimeTimers()).isZero();
+        // the series' expiry only
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.close();
     }
 
@@ -162,8 +164,8 @@ class BucketScorerTest {
                 .extracting(RecordResult::timestamp)
                 .containsExactly(0L, SPAN, 2 * SPAN, 3 * SPAN);
         assertThat(out).extracting(r -> r.actual()[0]).containsExactly(2.0, 0.0, 0.0, 0.0);
-        // still known: the next empty bucket is scheduled
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        // still known: the next empty bucket is scheduled, and the series' expiry
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(records(h)).hasSize(5);
@@ -427,5 +429,104 @@ class BucketScorerTest {
                         records(b).stream().map(RecordResult::rawScore).toList());
         a.close();
         b.close();
+    }
+
+    static JobSpec cappedSpec(int maxSeries) {
+        return JobSpecLoader.parse(
+                """
+                job_id: harness
+                source:
+                  type: datagen
+                analysis:
+                  bucket_span: 5m
+                  detectors:
+                    - function: mean
+                      field_name: latency
+                      by_field_name: host
+                model:
+                  trees: 30
+                  sample_size: 64
+                  shingle_size: 2
+                  seed: 7
+                limits:
+                  state_ttl: 1h
+                  max_series_per_subtask: %d
+                """
+                        .formatted(maxSeries),
+                "harness",
+                Path.of("."));
+    }
+
+    static List<DeadLetter> deadLetters(
+            KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> h) {
+        List<DeadLetter> out = new ArrayList<>();
+        var side = h.getSideOutput(EventParser.DEAD_LETTERS);
+        if (side != null) {
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void seriesOverTheCapAreDeadLettersUntilAnIdleSeriesLeaves() throws Exception {
+        var h = harness(cappedSpec(2));
+        var scorer =
+                (BucketScorer) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
+        h.processElement(new StreamRecord<>(point("a", 0, 1), 0));
+        h.processElement(new StreamRecord<>(point("b", 0, 1), 0));
+        h.processElement(new StreamRecord<>(point("c", 0, 1), 0));
+        assertThat(scorer.liveSeries()).isEqualTo(2);
+        assertThat(deadLetters(h))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.reason()).isEqualTo("series_limit");
+                            assertThat(d.origin()).isEqualTo("series 0//c");
+                            assertThat(d.detail()).contains("max_series_per_subtask");
+                        });
+        // a known series keeps being scored at the cap
+        for (long t = SPAN; t < 30 * MIN; t += SPAN) {
+            h.processElement(new StreamRecord<>(point("a", t, 1), t));
+        }
+        h.processWatermark(new Watermark(30 * MIN));
+        assertThat(records(h)).extracting(RecordResult::byFieldValue).contains("a", "b");
+        assertThat(deadLetters(h)).hasSize(1);
+        // b's last bucket closed at 5 min; one hour later it is gone and c gets its place
+        h.processWatermark(new Watermark(SPAN - 1 + 60 * MIN));
+        assertThat(scorer.liveSeries()).isEqualTo(1);
+        h.processElement(new StreamRecord<>(point("c", 70 * MIN, 1), 70 * MIN));
+        assertThat(scorer.liveSeries()).isEqualTo(2);
+        assertThat(deadLetters(h)).hasSize(1);
+        // b comes back as a new series: over the cap again
+        h.processElement(new StreamRecord<>(point("b", 70 * MIN, 1), 70 * MIN));
+        assertThat(deadLetters(h)).hasSize(2);
+        h.close();
+    }
+
+    @Test
+    void theLiveSeriesCountSurvivesARestore() throws Exception {
+        var h = harness(cappedSpec(2));
+        h.processElement(new StreamRecord<>(point("a", 0, 1), 0));
+        h.processElement(new StreamRecord<>(point("b", 0, 1), 0));
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketScorer(cappedSpec(2))),
+                        SeriesPoint::seriesKey,
+                        Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        var scorer =
+                (BucketScorer)
+                        ((KeyedProcessOperator<?, ?, ?>) restored.getOperator()).getUserFunction();
+        assertThat(scorer.liveSeries()).isEqualTo(2);
+        restored.processElement(new StreamRecord<>(point("c", SPAN, 1), SPAN));
+        restored.processElement(new StreamRecord<>(point("a", SPAN, 1), SPAN));
+        assertThat(deadLetters(restored))
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo("series_limit"));
+        restored.close();
     }
 }
