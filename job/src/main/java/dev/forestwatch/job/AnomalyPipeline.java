@@ -124,7 +124,12 @@ public final class AnomalyPipeline {
         }
 
         SingleOutputStreamOperator<ParsedEvent> onTime =
-                timed.process(new LateEventFilter(spanMillis, latenessMillis))
+                timed.process(
+                                new LateEventFilter(
+                                        spanMillis,
+                                        latenessMillis,
+                                        spec.event().maxOutOfOrderness().toMillis(),
+                                        !source.assignsWatermarks()))
                         .returns(TypeInformation.of(ParsedEvent.class))
                         .uid(OperatorUids.LATE_FILTER)
                         .name("Reject events later than the allowed lateness")

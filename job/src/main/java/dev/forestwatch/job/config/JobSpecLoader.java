@@ -450,8 +450,12 @@ public final class JobSpecLoader {
         if (idleness.isZero() || idleness.isNegative()) {
             n.problem(n.pathOf("idleness"), "must be positive");
         }
+        Duration maxFuture = n.duration("max_future", Duration.ofDays(1));
+        if (maxFuture.isZero() || maxFuture.isNegative()) {
+            n.problem(n.pathOf("max_future"), "must be positive");
+        }
         n.rejectUnknownKeys();
-        return new EventSpec(tsField, format, ooo, lateness, idleness);
+        return new EventSpec(tsField, format, ooo, lateness, idleness, maxFuture);
     }
 
     private static AnalysisSpec readAnalysis(SpecNode n) {

@@ -12,6 +12,7 @@ import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.model.ParsedEvent;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +25,7 @@ public final class EventDecoder implements Serializable {
     private final String timestampField;
     private final TimestampParser timestamps;
     private final int maxEventBytes;
+    private final long maxFutureMillis;
     private transient ObjectMapper mapper;
 
     public EventDecoder(JobSpec spec) {
@@ -31,6 +33,7 @@ public final class EventDecoder implements Serializable {
         this.timestampField = spec.event().timestampField();
         this.timestamps = new TimestampParser(spec.event().timestampFormat());
         this.maxEventBytes = spec.limits().maxEventBytes();
+        this.maxFutureMillis = spec.event().maxFuture().toMillis();
     }
 
     public FieldLayout layout() {
@@ -82,6 +85,17 @@ public final class EventDecoder implements Serializable {
             timestamp = timestamps.parse(ts.text);
         } catch (IllegalArgumentException e) {
             return reject(raw, DeadLetterReason.BAD_TIMESTAMP, e.getMessage());
+        }
+        long latest = System.currentTimeMillis() + maxFutureMillis;
+        if (timestamp > latest) {
+            return reject(
+                    raw,
+                    DeadLetterReason.BAD_TIMESTAMP,
+                    "timestamp "
+                            + ts.text
+                            + " is more than event.max_future ("
+                            + Duration.ofMillis(maxFutureMillis)
+                            + ") ahead of the wall clock");
         }
 
         List<String> numericFields = layout.numericFields();

@@ -158,4 +158,23 @@ class EventDecoderTest {
         assertThat(empty.deadLetter().reason()).isEqualTo("missing_field");
         assertThat(empty.deadLetter().origin()).isEqualTo("f.csv:4");
     }
+
+    @Test
+    void timestampsTooFarAheadOfTheWallClockAreRejected() {
+        String ok = "\"latency\":1,\"host\":\"a\",\"user\":\"u\"}";
+        java.time.Instant now = java.time.Instant.now();
+        String soon =
+                now.plus(java.time.Duration.ofHours(20))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString();
+        String later =
+                now.plus(java.time.Duration.ofDays(2))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString();
+        // the default event.max_future is a day
+        assertThat(json("{\"ts\":\"" + soon + "\"," + ok).isOk()).isTrue();
+        DecodeResult r = json("{\"ts\":\"" + later + "\"," + ok);
+        assertThat(r.deadLetter().reason()).isEqualTo("bad_timestamp");
+        assertThat(r.deadLetter().detail()).contains("event.max_future (PT24H)", "wall clock");
+    }
 }
