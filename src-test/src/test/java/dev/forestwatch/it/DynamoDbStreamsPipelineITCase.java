@@ -61,7 +61,7 @@ class DynamoDbStreamsPipelineITCase {
     private static int deadLetters;
 
     @BeforeAll
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     static void writeTheTableAndScoreItsStream() throws Exception {
         local = DynamoDbLocal.start();
         TaxiTable table = TaxiTable.create(local.client(), TABLE);
@@ -90,7 +90,7 @@ class DynamoDbStreamsPipelineITCase {
         JobSpec spec = spec(local.endpoint());
         try (UnboundedRun run =
                 UnboundedRun.start(spec, EventSources.fromSpec(spec), 2, Map.of())) {
-            run.awaitUntil(() -> run.records().size() >= ITEMS + 1, Duration.ofSeconds(90));
+            run.awaitUntil(() -> run.records().size() >= ITEMS + 1, Duration.ofMinutes(3));
             // anything else (a second record, a dead letter) would come right after
             run.settle(Duration.ofSeconds(2));
             records = run.records();

@@ -267,8 +267,12 @@ public class BucketResultAggregator
             emitInterim(ctx.getCurrentKey(), Buckets.start(timestamp, spanMillis), interim, out);
         }
         if (!isCloseTime(timestamp)) {
-            // the earliest bucket that can still close after this time is the reference
-            pruneTracked(timestamp + 1 - latenessMillis - spanMillis);
+            if (isPruneTime(timestamp)) {
+                // the earliest bucket that can still close after this time is the reference
+                pruneTracked(timestamp + 1 - latenessMillis - spanMillis);
+            }
+            // else: the timer that forgets reported buckets; its time follows the watermark, so
+            // pruning there would make renormalizations depend on how the watermark advanced
             return;
         }
         long bucket = Buckets.startOfClose(timestamp, spanMillis, latenessMillis);
@@ -393,6 +397,11 @@ public class BucketResultAggregator
             // tracked results leave the window even when no maximum changes: prune then
             ctx.timerService().registerEventTimeTimer(pruneTime(bucket + windowMillis));
         }
+    }
+
+    private boolean isPruneTime(long timestamp) {
+        long step = Math.max(spanMillis, windowMillis / 16);
+        return Math.floorMod(timestamp - 1, step) == 0;
     }
 
     /** Prune timers fall on whole windows-fractions so that there are few of them. */
