@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * input.
  */
 class SavepointRescaleITCase {
-    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
 
     @RegisterExtension
     @Order(1)
@@ -41,7 +41,7 @@ class SavepointRescaleITCase {
             new StandaloneClusterExtension(2, 2, ClusterSettings.withCheckpointing());
 
     @Test
-    @Timeout(value = 7, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void stopWithSavepointAndRescaleTwoOneThreeContinuesEverySeries() throws Exception {
         KafkaBroker kafka = KAFKA.broker();
         StandaloneCluster cluster = CLUSTER.cluster();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StandaloneClusterRecoveryITCase {
     private static final int PARALLELISM = 2;
-    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
 
     @RegisterExtension
     @Order(1)
@@ -43,7 +43,7 @@ class StandaloneClusterRecoveryITCase {
             new StandaloneClusterExtension(2, 2, ClusterSettings.withCheckpointing());
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void killedTaskManagerNeitherLosesNorDuplicatesCommittedResults() throws Exception {
         KafkaBroker kafka = KAFKA.broker();
         StandaloneCluster cluster = CLUSTER.cluster();
