@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -89,9 +90,26 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
+        boolean submitted =
+                StreamExecutionEnvironment.getExecutionEnvironment()
+                        instanceof StreamContextEnvironment;
+        exit(code, submitted);
+    }
+
+    /**
+     * Ends a failed run: with the exit code from a plain {@code java -jar}, or by throwing when
+     * {@code flink run} or a REST submission runs {@code main}, where {@code System.exit} would end
+     * that JVM (on a REST submission, the JobManager) instead of failing the submission.
+     */
+    static void exit(int code, boolean submitted) {
+        if (code == 0) {
+            return;
         }
+        if (submitted) {
+            throw new IllegalArgumentException(
+                    "forestwatch did not start (exit code " + code + "); see the messages above");
+        }
+        System.exit(code);
     }
 
     /** Runs the command line; returns the exit code (also used by tests). */

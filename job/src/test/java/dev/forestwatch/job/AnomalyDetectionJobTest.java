@@ -59,4 +59,14 @@ class AnomalyDetectionJobTest {
         assertThat(run("--frobnicate")).isNotZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--frobnicate'");
     }
+
+    @Test
+    void aFailedSubmissionThrowsInsteadOfEndingTheJvm() {
+        // exit code 0 returns quietly whatever the context
+        AnomalyDetectionJob.exit(0, true);
+        AnomalyDetectionJob.exit(0, false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnomalyDetectionJob.exit(2, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exit code 2");
+    }
 }
