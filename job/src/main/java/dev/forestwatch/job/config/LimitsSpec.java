@@ -16,5 +16,5 @@ import java.time.Duration;
 public record LimitsSpec(int maxEventBytes, Duration stateTtl, int maxSeriesPerSubtask)
         implements Serializable {
     /** The default cap on live series per scorer subtask. */
-    public static final int DEFAULT_MAX_SERIES_PER_SUBTASK = 20_000;
+    public static final int DEFAULT_MAX_SERIES_PER_SUBTASK = 10_000;
 }
