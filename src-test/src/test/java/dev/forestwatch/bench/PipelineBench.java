@@ -2,6 +2,7 @@ package dev.forestwatch.bench;
 
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
 import dev.forestwatch.connectors.raw.RawEvent;
+import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.job.AnomalyPipeline;
 import dev.forestwatch.job.EventSource;
 import dev.forestwatch.job.EventSources;
@@ -33,7 +34,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -54,13 +54,7 @@ import org.openjdk.jol.info.GraphLayout;
  * stamp times next to the pipeline; discarding sinks replace the file and Kafka sinks.
  */
 class PipelineBench {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     // Throughput scenario: default model, several events per series and bucket.
     static final int TP_SERIES = Integer.getInteger("bench.tp.series", 40);

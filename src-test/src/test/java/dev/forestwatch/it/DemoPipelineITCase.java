@@ -8,6 +8,7 @@ import dev.forestwatch.connectors.datagen.SyntheticMetrics;
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.connectors.dynamodb.CutoffItem;
 import dev.forestwatch.it.support.CollectedRun;
+import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.job.AnomalyPipeline;
 import dev.forestwatch.job.EventSources;
 import dev.forestwatch.job.config.JobSpec;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,13 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * injected anomaly must be among the top-graded anomalies, and nothing else may outrank them.
  */
 class DemoPipelineITCase {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     static JobSpec spec;
     static CollectedRun run;

@@ -3,6 +3,7 @@ package dev.forestwatch.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.connectors.testutil.DynamoDbLocal;
+import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.it.support.TaxiTable;
 import dev.forestwatch.it.support.UnboundedRun;
 import dev.forestwatch.job.EventSources;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,13 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * image), removes are not; ridecounts stored as strings are numbers to the detector.
  */
 class DynamoDbStreamsPipelineITCase {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     private static final String TABLE = "taxi_ridership";
     private static final Instant START = Instant.parse("2014-07-01T00:00:00Z");

@@ -8,6 +8,7 @@ import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.connectors.deadletter.DeadLetterReason;
 import dev.forestwatch.connectors.raw.RawEvent;
 import dev.forestwatch.it.support.CollectedRun;
+import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.job.EventSource;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
@@ -29,7 +30,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,13 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * run over the valid events alone.
  */
 class HostileInputITCase {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     static final Instant START = Instant.parse("2026-02-02T00:00:00Z");
     static final String[] HOSTS = {"web-01", "web-02", "web-03"};

@@ -11,6 +11,7 @@ import dev.forestwatch.connectors.testutil.KafkaBroker;
 import dev.forestwatch.connectors.testutil.KafkaBrokerExtension;
 import dev.forestwatch.it.support.KafkaIo;
 import dev.forestwatch.it.support.KafkaOutputSinks;
+import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.it.support.TaxiTable;
 import dev.forestwatch.job.AnomalyPipeline;
 import dev.forestwatch.job.EventSources;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,13 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * finds them.
  */
 class SeedScenarioITCase {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.forestwatch.connectors.deadletter.DeadLetter;
+import dev.forestwatch.job.HarnessOutputs;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
 import dev.forestwatch.job.model.RecordResult;
@@ -459,12 +460,7 @@ class BucketScorerTest {
 
     static List<DeadLetter> deadLetters(
             KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, RecordResult> h) {
-        List<DeadLetter> out = new ArrayList<>();
-        var side = h.getSideOutput(EventParser.DEAD_LETTERS);
-        if (side != null) {
-            side.forEach(r -> out.add(r.getValue()));
-        }
-        return out;
+        return HarnessOutputs.side(h, EventParser.DEAD_LETTERS);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.forestwatch.job.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.connectors.deadletter.DeadLetter;
+import dev.forestwatch.job.HarnessOutputs;
 import dev.forestwatch.job.model.ParsedEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,12 +46,7 @@ class LateEventFilterTest {
     }
 
     static List<DeadLetter> late(OneInputStreamOperatorTestHarness<ParsedEvent, ParsedEvent> h) {
-        List<DeadLetter> out = new ArrayList<>();
-        var side = h.getSideOutput(EventParser.DEAD_LETTERS);
-        if (side != null) {
-            side.forEach(r -> out.add(r.getValue()));
-        }
-        return out;
+        return HarnessOutputs.side(h, EventParser.DEAD_LETTERS);
     }
 
     @Test
