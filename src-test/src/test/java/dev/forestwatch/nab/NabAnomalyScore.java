@@ -46,6 +46,34 @@ public enum NabAnomalyScore {
             return 0.5 * tie;
         }
     },
+    /**
+     * Graded rows first, in [0.5, 1], ordered by grade then probability; ungraded rows in [0, 0.5)
+     * by probability: the forest decides whether a row is an anomaly, the calibrated probability
+     * breaks the ties among grades (which come in few distinct values).
+     */
+    GRADE_PROBABILITY {
+        @Override
+        public double of(RecordResult r) {
+            double u = Scores.unusualness(r.probability());
+            double tie = u / (1.0 + u);
+            if (r.grade() > 0) {
+                return clamp(0.5 + 0.49 * r.grade() + 0.01 * tie);
+            }
+            return 0.5 * tie;
+        }
+    },
+    /**
+     * Graded rows first, in [0.5, 1], ordered by probability alone; ungraded rows in [0, 0.5) by
+     * probability.
+     */
+    GRADED_PROBABILITY {
+        @Override
+        public double of(RecordResult r) {
+            double u = Scores.unusualness(r.probability());
+            double tie = u / (1.0 + u);
+            return r.grade() > 0 ? clamp(0.5 + 0.5 * tie) : 0.5 * tie;
+        }
+    },
     /** The raw RCF score over log2(256) = 8, clipped to 1, as NAB's published RCF run did. */
     RAW_SCORE {
         @Override

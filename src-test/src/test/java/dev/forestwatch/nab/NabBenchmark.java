@@ -43,6 +43,9 @@ class NabBenchmark {
     /** Detector name in result file names; occurs in no NAB data file name. */
     static final String DETECTOR = "forestwatch";
 
+    /** The record field written as NAB's anomaly_score unless {@code nab.score} says otherwise. */
+    static final NabAnomalyScore CHOSEN_SCORE = NabAnomalyScore.PROBABILITY;
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
             new MiniClusterExtension(
@@ -55,8 +58,9 @@ class NabBenchmark {
     void scoresTheWholeCorpus() throws Exception {
         Path nabDir = NabLabels.defaultNabDir();
         Path specPath = Path.of(System.getProperty("nab.spec", "../config/jobs/nab.yaml"));
+        String scoreProperty = System.getProperty("nab.score", "");
         NabAnomalyScore mapping =
-                NabAnomalyScore.parse(System.getProperty("nab.score", "probability"));
+                scoreProperty.isBlank() ? CHOSEN_SCORE : NabAnomalyScore.parse(scoreProperty);
         Path out = Path.of(System.getProperty("nab.out", "target/nab"));
         JobSpec spec = JobSpecLoader.load(specPath);
         List<String> keys = NabResultFiles.dataFiles(nabDir);
