@@ -22,26 +22,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class NabFloorITCase {
 
-    /** Five files, five categories: contextual, holiday, spike and level-shift anomalies. */
+    /**
+     * Five files from five categories (about 23k rows), including nyc_taxi. Apart from nyc_taxi
+     * they are files where the published RCF (shingle 1) misses anomalies that shingling and
+     * alertOnce find (a spike-density change, a load-balancer spike pattern, a disk-write burst, a
+     * CPM shift, a travel-time change), so a change that loses what our settings add shows up here.
+     * It is a regression guard, not a fair sample of the corpus.
+     */
     static final List<String> FILES =
             List.of(
-                    "artificialWithAnomaly/art_daily_flatmiddle.csv",
-                    "realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv",
-                    "realAdExchange/exchange-2_cpc_results.csv",
+                    "artificialWithAnomaly/art_load_balancer_spikes.csv",
+                    "realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv",
+                    "realAdExchange/exchange-2_cpm_results.csv",
                     "realKnownCause/nyc_taxi.csv",
-                    "realTraffic/speed_7578.csv");
+                    "realTraffic/TravelTime_387.csv");
 
     /**
      * NAB's published randomCutForest result files (numenta/NAB at ea702d7, {@code
      * results/randomCutForest/}) scored on {@link #FILES} alone with our {@link NabScorer} (one
      * threshold optimised over these five files, standard profile). Recomputed by {@code
      * NabGoldenResultsTest#publishedRandomCutForestOnTheFloorSubset} when {@code nab.results.dir}
-     * is given.
+     * is given. Measured 2026-11-23: 47.011 standard (19.352 low FP, 59.118 low FN).
      */
-    static final double PUBLISHED_RCF_STANDARD = Double.NaN;
+    static final double PUBLISHED_RCF_STANDARD = 47.011;
 
-    /** The floor: our standard score on {@link #FILES} must reach this. */
-    static final double FLOOR_STANDARD = Double.NaN;
+    /**
+     * The floor: our standard score on {@link #FILES} must reach this, 13 points above the
+     * published RCF. The final {@code nab.yaml} scores 66.192 here (64.842 low FP, 73.876 low FN;
+     * runs are deterministic), so the margin below is for deliberate, small trade-offs elsewhere.
+     */
+    static final double FLOOR_STANDARD = 60.0;
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
