@@ -77,6 +77,27 @@ class NabGoldenResultsTest {
         assertThat(r.score("reward_low_FN_rate")).isCloseTo(80.362284936, within(1e-6));
     }
 
+    @Test
+    void publishedRandomCutForestOnTheFloorSubset() {
+        Path results = resultsDir();
+        Path nabDir = NabLabels.defaultNabDir();
+        Map<String, List<ScoredRow>> in = new TreeMap<>();
+        Map<String, List<NabResultFiles.ResultRow>> all =
+                NabResultFiles.read(results, "randomCutForest");
+        for (String key : NabFloorITCase.FILES) {
+            in.put(
+                    key,
+                    NabResultFiles.alignToData(
+                            key, NabResultFiles.readData(nabDir, key), all.get(key)));
+        }
+        Result r =
+                new NabScorer(NabLabels.load(nabDir))
+                        .score("randomCutForest", in, Profile.defaults());
+        System.out.println("published RCF on the floor subset: " + r.scoreboardLine());
+        assertThat(r.score("standard"))
+                .isCloseTo(NabFloorITCase.PUBLISHED_RCF_STANDARD, within(1e-3));
+    }
+
     private static Path resultsDir() {
         String dir = System.getProperty("nab.results.dir", System.getenv("NAB_RESULTS_DIR"));
         Assumptions.assumeTrue(

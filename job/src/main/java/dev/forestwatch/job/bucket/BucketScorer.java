@@ -130,7 +130,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 m.warmUp(),
                 m.anomalyRate(),
                 m.normalize(),
-                m.boundingBoxCacheFraction());
+                m.boundingBoxCacheFraction(),
+                m.alertOnce());
     }
 
     @Override

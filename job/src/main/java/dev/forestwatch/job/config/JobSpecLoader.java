@@ -602,9 +602,10 @@ public final class JobSpecLoader {
                                     + "', expected one of normalize, none");
         }
         double bbcf = n.number("bounding_box_cache_fraction", 1.0, 0.0, 1.0);
+        boolean alertOnce = n.bool("alert_once", false);
         n.rejectUnknownKeys();
         return new ModelSpec(
-                trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf);
+                trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf, alertOnce);
     }
 
     private static ScoringSpec readScoring(SpecNode n, String jobId) {

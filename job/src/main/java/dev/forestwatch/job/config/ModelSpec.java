@@ -14,6 +14,8 @@ import java.io.Serializable;
  * @param anomalyRate expected fraction of anomalous buckets (threshold calibration)
  * @param normalize whether the forest normalizes its input (TRCF NORMALIZE transform)
  * @param boundingBoxCacheFraction memory/speed trade-off of the forest (1 = fastest)
+ * @param alertOnce whether the forest grades a run of anomalous points once, at its start, instead
+ *     of every point of it (TRCF {@code alertOnce})
  */
 public record ModelSpec(
         int trees,
@@ -24,5 +26,6 @@ public record ModelSpec(
         int warmUp,
         double anomalyRate,
         boolean normalize,
-        double boundingBoxCacheFraction)
+        double boundingBoxCacheFraction,
+        boolean alertOnce)
         implements Serializable {}

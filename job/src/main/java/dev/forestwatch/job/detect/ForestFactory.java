@@ -46,7 +46,8 @@ public final class ForestFactory {
                         .transformMethod(
                                 p.normalize() ? TransformMethod.NORMALIZE : TransformMethod.NONE)
                         .anomalyRate(p.anomalyRate())
-                        .boundingBoxCacheFraction(p.boundingBoxCacheFraction());
+                        .boundingBoxCacheFraction(p.boundingBoxCacheFraction())
+                        .alertOnce(p.alertOnce());
         // Unset optionals let the library pick its defaults, which depend on sampleSize.
         if (p.timeDecay() > 0) {
             builder.timeDecay(p.timeDecay());

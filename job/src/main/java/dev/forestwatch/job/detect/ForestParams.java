@@ -23,6 +23,8 @@ import java.io.Serializable;
  *     NONE}
  * @param boundingBoxCacheFraction fraction of tree nodes with cached bounding boxes, 0..1; memory
  *     versus speed (0 is about 8x slower with TRCF)
+ * @param alertOnce TRCF {@code alertOnce}: grade a run of consecutive anomalous points once, at its
+ *     start, rather than every point while the anomaly lasts
  */
 public record ForestParams(
         int trees,
@@ -34,10 +36,37 @@ public record ForestParams(
         int outputAfter,
         double anomalyRate,
         boolean normalize,
-        double boundingBoxCacheFraction)
+        double boundingBoxCacheFraction,
+        boolean alertOnce)
         implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** The settings with {@code alertOnce} off (the library default). */
+    public ForestParams(
+            int trees,
+            int sampleSize,
+            int shingleSize,
+            int dimensions,
+            double timeDecay,
+            long seed,
+            int outputAfter,
+            double anomalyRate,
+            boolean normalize,
+            double boundingBoxCacheFraction) {
+        this(
+                trees,
+                sampleSize,
+                shingleSize,
+                dimensions,
+                timeDecay,
+                seed,
+                outputAfter,
+                anomalyRate,
+                normalize,
+                boundingBoxCacheFraction,
+                false);
+    }
 
     /** Validates eagerly so that a bad spec fails at job build time, not inside a task. */
     public ForestParams {
@@ -67,7 +96,7 @@ public record ForestParams(
 
     /**
      * Library defaults for a 1-D series: 50 trees, 256 samples, shingle 4, default time decay and
-     * warm-up, anomaly rate 0.01, NORMALIZE, full bounding-box cache, seed 42.
+     * warm-up, anomaly rate 0.01, NORMALIZE, full bounding-box cache, seed 42, alertOnce off.
      */
     public static ForestParams defaults() {
         return new ForestParams(50, 256, 4, 1, 0.0, 42L, 0, 0.01, true, 1.0);

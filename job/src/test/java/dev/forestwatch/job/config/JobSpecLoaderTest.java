@@ -63,6 +63,8 @@ class JobSpecLoaderTest {
         JobSpec spec = parse(MINIMAL);
         assertThat(spec.model().trees()).isEqualTo(50);
         assertThat(spec.model().sampleSize()).isEqualTo(256);
+        assertThat(spec.model().alertOnce()).isFalse();
+        assertThat(parse(MINIMAL + "model:\n  alert_once: true\n").model().alertOnce()).isTrue();
         assertThat(spec.event().timestampField()).isEqualTo("timestamp");
         assertThat(spec.event().timestampFormat().kind()).isEqualTo(TimestampFormat.Kind.ISO8601);
         assertThat(spec.limits().stateTtl()).isEqualTo(Duration.ofDays(7));
@@ -108,6 +110,8 @@ class JobSpecLoaderTest {
                 .contains("model.anomaly_rate: expected a number, got a list");
         assertThat(problemsOf(MINIMAL + "sinks:\n  console:\n    summary: maybe\n"))
                 .contains("sinks.console.summary: expected true or false, got 'maybe'");
+        assertThat(problemsOf(MINIMAL + "model:\n  alert_once: often\n"))
+                .contains("model.alert_once: expected true or false, got 'often'");
         assertThat(problemsOf(MINIMAL + "model: 5\n"))
                 .contains("model: expected a mapping of keys, got 5");
     }

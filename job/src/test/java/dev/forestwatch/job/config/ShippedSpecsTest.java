@@ -26,10 +26,12 @@ class ShippedSpecsTest {
                         "csv-replay.yaml",
                         "nyc-taxi.yaml",
                         "nyc-taxi-dynamodb.yaml",
-                        "kafka.yaml");
+                        "kafka.yaml",
+                        "nab.yaml");
         boolean nabPresent = Files.exists(Path.of("..", "..", "shared", "nab"));
         for (Path spec : specs) {
-            if (spec.getFileName().toString().equals("nyc-taxi.yaml") && !nabPresent) {
+            String name = spec.getFileName().toString();
+            if ((name.equals("nyc-taxi.yaml") || name.equals("nab.yaml")) && !nabPresent) {
                 continue;
             }
             JobSpec loaded = JobSpecLoader.load(spec);

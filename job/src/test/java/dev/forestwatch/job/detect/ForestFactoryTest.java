@@ -9,6 +9,7 @@ import com.amazon.randomcutforest.config.TransformMethod;
 import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
 import dev.forestwatch.job.detect.ForestTestData.Scores;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,33 @@ class ForestFactoryTest {
         // Two values per input point with internal shingling.
         AnomalyDescriptor d = trcf.process(new double[] {1.0, 2.0}, 0L);
         assertThat(d.getRCFScore()).isZero();
+    }
+
+    @Test
+    void alertOnceGradesASustainedShiftOnceAndSurvivesSerialization() throws Exception {
+        // 1,200 noisy sine points, then 60 points shifted up by 30: without alertOnce the forest
+        // keeps grading the shift while it fills the shingle; with it, far fewer points are graded.
+        double[] values = Arrays.copyOf(ForestTestData.noisySine(11L, 1260), 1260);
+        for (int i = 1200; i < 1260; i++) {
+            values[i] += 30.0;
+        }
+        ForestParams off = new ForestParams(30, 128, 4, 1, 0.0, 5L, 0, 0.005, false, 1.0, false);
+        ForestParams on = new ForestParams(30, 128, 4, 1, 0.0, 5L, 0, 0.005, false, 1.0, true);
+        ThresholdedRandomCutForest a = ForestFactory.create(off, "s");
+        ThresholdedRandomCutForest b = ForestFactory.create(on, "s");
+        ForestTestData.train(a, values, 0, 1200);
+        ForestTestData.train(b, values, 0, 1200);
+        // alertOnce must be part of the forest's state: a restored copy behaves identically.
+        ThresholdedRandomCutForest restored = ForestTestData.fromBytes(ForestTestData.toBytes(b));
+        Scores withoutOnce = score(a, values, 1200, 1260);
+        Scores once = score(b, values, 1200, 1260);
+        Scores onceRestored = score(restored, values, 1200, 1260);
+
+        long gradedWithout = Arrays.stream(withoutOnce.grade()).filter(g -> g > 0).count();
+        long gradedOnce = Arrays.stream(once.grade()).filter(g -> g > 0).count();
+        assertThat(once.grade()[0]).isPositive(); // the shift's first point is still reported
+        assertThat(gradedOnce).isPositive().isLessThan(gradedWithout);
+        assertThat(onceRestored.grade()).containsExactly(once.grade());
     }
 
     @Test
