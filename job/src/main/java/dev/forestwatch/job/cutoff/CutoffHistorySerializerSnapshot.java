@@ -1,11 +1,8 @@
 package dev.forestwatch.job.cutoff;
 
-import java.io.IOException;
+import dev.forestwatch.job.state.FormatVersionedSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Snapshot of {@link CutoffHistorySerializer}, stored in checkpoints and savepoints next to the
@@ -14,13 +11,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>It records the value format version so that a job whose serializer cannot read the old format
  * fails at restore time instead of on the first record.
  */
-public final class CutoffHistorySerializerSnapshot
-        implements TypeSerializerSnapshot<CutoffHistory> {
-
-    /** Version of this snapshot's own layout (not of the value format). */
-    private static final int SNAPSHOT_VERSION = 1;
-
-    private int formatVersion;
+public final class CutoffHistorySerializerSnapshot extends FormatVersionedSnapshot<CutoffHistory> {
 
     /** Snapshot of the current serializer; also used by Flink to instantiate before reading. */
     public CutoffHistorySerializerSnapshot() {
@@ -29,30 +20,7 @@ public final class CutoffHistorySerializerSnapshot
 
     /** For tests: a snapshot as if written by another serializer build. */
     CutoffHistorySerializerSnapshot(int formatVersion) {
-        this.formatVersion = formatVersion;
-    }
-
-    @Override
-    public int getCurrentVersion() {
-        return SNAPSHOT_VERSION;
-    }
-
-    @Override
-    public void writeSnapshot(DataOutputView out) throws IOException {
-        out.writeInt(formatVersion);
-    }
-
-    @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
-            throws IOException {
-        if (readVersion != SNAPSHOT_VERSION) {
-            throw new IOException(
-                    "Unsupported CutoffHistorySerializerSnapshot version "
-                            + readVersion
-                            + "; this build reads only version "
-                            + SNAPSHOT_VERSION);
-        }
-        formatVersion = in.readInt();
+        super(formatVersion);
     }
 
     @Override
@@ -62,26 +30,12 @@ public final class CutoffHistorySerializerSnapshot
         return new CutoffHistorySerializer();
     }
 
-    /**
-     * Called on the new serializer's snapshot with the snapshot found in the checkpoint (the
-     * FLIP-263 method that Flink 1.19+ uses; the {@code TypeSerializer} overload is deprecated).
-     */
     @Override
-    public TypeSerializerSchemaCompatibility<CutoffHistory> resolveSchemaCompatibility(
-            TypeSerializerSnapshot<CutoffHistory> oldSerializerSnapshot) {
-        if (!(oldSerializerSnapshot instanceof CutoffHistorySerializerSnapshot)) {
-            return TypeSerializerSchemaCompatibility.incompatible();
-        }
-        int oldFormat = ((CutoffHistorySerializerSnapshot) oldSerializerSnapshot).formatVersion;
+    protected TypeSerializerSchemaCompatibility<CutoffHistory> compatibility(int oldFormat) {
         if (oldFormat == CutoffHistorySerializer.FORMAT_VERSION) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
         // Older formats do not exist yet; newer ones cannot be read by this build.
         return TypeSerializerSchemaCompatibility.incompatible();
-    }
-
-    /** Value format version recorded in this snapshot. */
-    public int formatVersion() {
-        return formatVersion;
     }
 }

@@ -1,10 +1,10 @@
 package dev.forestwatch.job.detect;
 
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
+import dev.forestwatch.job.state.FormatVersionedSnapshot;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -16,12 +16,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * record.
  */
 public final class ForestSerializerSnapshot
-        implements TypeSerializerSnapshot<ThresholdedRandomCutForest> {
+        extends FormatVersionedSnapshot<ThresholdedRandomCutForest> {
 
-    /** Version of this snapshot's own layout (not of the value format). */
-    private static final int SNAPSHOT_VERSION = 1;
-
-    private int formatVersion;
     private String libraryVersion;
 
     /** Snapshot of the current serializer; also used by Flink to instantiate before reading. */
@@ -31,32 +27,17 @@ public final class ForestSerializerSnapshot
 
     /** For tests: a snapshot as if written by another serializer build. */
     ForestSerializerSnapshot(int formatVersion, String libraryVersion) {
-        this.formatVersion = formatVersion;
+        super(formatVersion);
         this.libraryVersion = libraryVersion;
     }
 
     @Override
-    public int getCurrentVersion() {
-        return SNAPSHOT_VERSION;
-    }
-
-    @Override
-    public void writeSnapshot(DataOutputView out) throws IOException {
-        out.writeInt(formatVersion);
+    protected void writeMore(DataOutputView out) throws IOException {
         out.writeUTF(libraryVersion);
     }
 
     @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
-            throws IOException {
-        if (readVersion != SNAPSHOT_VERSION) {
-            throw new IOException(
-                    "Unsupported ForestSerializerSnapshot version "
-                            + readVersion
-                            + "; this build reads only version "
-                            + SNAPSHOT_VERSION);
-        }
-        formatVersion = in.readInt();
+    protected void readMore(DataInputView in) throws IOException {
         libraryVersion = in.readUTF();
     }
 
@@ -67,27 +48,14 @@ public final class ForestSerializerSnapshot
         return new ForestSerializer();
     }
 
-    /**
-     * Called on the new serializer's snapshot with the snapshot found in the checkpoint (the
-     * FLIP-263 method that Flink 1.19+ uses; the {@code TypeSerializer} overload is deprecated).
-     */
     @Override
-    public TypeSerializerSchemaCompatibility<ThresholdedRandomCutForest> resolveSchemaCompatibility(
-            TypeSerializerSnapshot<ThresholdedRandomCutForest> oldSerializerSnapshot) {
-        if (!(oldSerializerSnapshot instanceof ForestSerializerSnapshot)) {
-            return TypeSerializerSchemaCompatibility.incompatible();
-        }
-        int oldFormat = ((ForestSerializerSnapshot) oldSerializerSnapshot).formatVersion;
+    protected TypeSerializerSchemaCompatibility<ThresholdedRandomCutForest> compatibility(
+            int oldFormat) {
         if (oldFormat == ForestSerializer.FORMAT_VERSION) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
         // Older formats do not exist yet; newer ones cannot be read by this build.
         return TypeSerializerSchemaCompatibility.incompatible();
-    }
-
-    /** Value format version recorded in this snapshot. */
-    public int formatVersion() {
-        return formatVersion;
     }
 
     /** RCF library version recorded in this snapshot. */

@@ -1,11 +1,8 @@
 package dev.forestwatch.job.score;
 
-import java.io.IOException;
+import dev.forestwatch.job.state.FormatVersionedSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Snapshot of {@link ScoreModelSerializer}, stored in checkpoints and savepoints next to the state.
@@ -32,12 +29,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *   <li>any other format, or another serializer's snapshot: incompatible.
  * </ul>
  */
-public final class ScoreModelSerializerSnapshot implements TypeSerializerSnapshot<ScoreModel> {
-
-    /** Version of this snapshot's own layout (not of the value format). */
-    private static final int SNAPSHOT_VERSION = 1;
-
-    private int formatVersion;
+public final class ScoreModelSerializerSnapshot extends FormatVersionedSnapshot<ScoreModel> {
 
     /** Snapshot of the current serializer; also used by Flink to instantiate before reading. */
     public ScoreModelSerializerSnapshot() {
@@ -46,30 +38,7 @@ public final class ScoreModelSerializerSnapshot implements TypeSerializerSnapsho
 
     /** For tests: a snapshot as if written by another serializer build. */
     ScoreModelSerializerSnapshot(int formatVersion) {
-        this.formatVersion = formatVersion;
-    }
-
-    @Override
-    public int getCurrentVersion() {
-        return SNAPSHOT_VERSION;
-    }
-
-    @Override
-    public void writeSnapshot(DataOutputView out) throws IOException {
-        out.writeInt(formatVersion);
-    }
-
-    @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
-            throws IOException {
-        if (readVersion != SNAPSHOT_VERSION) {
-            throw new IOException(
-                    "Unsupported ScoreModelSerializerSnapshot version "
-                            + readVersion
-                            + "; this build reads only version "
-                            + SNAPSHOT_VERSION);
-        }
-        formatVersion = in.readInt();
+        super(formatVersion);
     }
 
     @Override
@@ -79,17 +48,8 @@ public final class ScoreModelSerializerSnapshot implements TypeSerializerSnapsho
         return new ScoreModelSerializer();
     }
 
-    /**
-     * Called on the new serializer's snapshot with the snapshot found in the checkpoint (the
-     * FLIP-263 method that Flink 1.19+ uses; the {@code TypeSerializer} overload is deprecated).
-     */
     @Override
-    public TypeSerializerSchemaCompatibility<ScoreModel> resolveSchemaCompatibility(
-            TypeSerializerSnapshot<ScoreModel> oldSerializerSnapshot) {
-        if (!(oldSerializerSnapshot instanceof ScoreModelSerializerSnapshot)) {
-            return TypeSerializerSchemaCompatibility.incompatible();
-        }
-        int oldFormat = ((ScoreModelSerializerSnapshot) oldSerializerSnapshot).formatVersion;
+    protected TypeSerializerSchemaCompatibility<ScoreModel> compatibility(int oldFormat) {
         if (oldFormat == ScoreModelSerializer.FORMAT_VERSION) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
@@ -99,10 +59,5 @@ public final class ScoreModelSerializerSnapshot implements TypeSerializerSnapsho
         }
         // Newer formats cannot be read by this build; others never existed.
         return TypeSerializerSchemaCompatibility.incompatible();
-    }
-
-    /** Value format version recorded in this snapshot. */
-    public int formatVersion() {
-        return formatVersion;
     }
 }
