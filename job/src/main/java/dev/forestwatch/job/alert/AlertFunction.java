@@ -6,6 +6,7 @@ import dev.forestwatch.job.config.AlertingSpec;
 import dev.forestwatch.job.config.QuietPeriod;
 import dev.forestwatch.job.model.Alert;
 import dev.forestwatch.job.model.AlertCandidate;
+import dev.forestwatch.job.result.DueTimers;
 import dev.forestwatch.job.score.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -276,14 +277,8 @@ public class AlertFunction
         }
         waiting.add(c);
         pending.put(decideAt, waiting);
-        if (decideAt > ctx.currentWatermark()) {
-            ctx.timerService().registerEventTimeTimer(decideAt);
-        } else {
-            // Behind the watermark (an upstream subtask was idle while another moved it on): an
-            // event-time timer would wait for the next watermark, maybe for ever; decide now.
-            ctx.timerService()
-                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
-        }
+        // at decideAt, or at once if that is already behind the watermark (see DueTimers)
+        DueTimers.register(ctx.timerService(), decideAt);
     }
 
     @Override

@@ -156,7 +156,7 @@ public class BucketResultAggregator
             s = s == null ? new BucketSummary() : s;
             s.add(r, r.detectorIndex() == eventCountDetector);
             interims.put(at, s);
-            registerDue(at, watermark, ctx);
+            registerDue(at, ctx);
             return;
         }
         long close = Buckets.closeTime(bucket, spanMillis, latenessMillis);
@@ -170,23 +170,13 @@ public class BucketResultAggregator
         s = s == null ? new BucketSummary() : s;
         s.add(r, r.detectorIndex() == eventCountDetector);
         finals.put(bucket, s);
-        registerDue(close, watermark, ctx);
+        registerDue(close, ctx);
     }
 
-    /**
-     * An event-time timer at {@code at}; or, when the watermark has already passed it, a
-     * processing-time timer that fires right away. Results reach this operator behind its watermark
-     * when every source subtask went idle and the upstream subtasks came back active in a different
-     * order: a timer at or before the watermark would only fire when the watermark moves again,
-     * which on a quiet stream may be never.
-     */
-    private void registerDue(long at, long watermark, Context ctx) {
-        if (at > watermark) {
-            ctx.timerService().registerEventTimeTimer(at);
-        } else {
+    /** A timer for a bucket due at {@code at} (see {@link DueTimers}); counts late arrivals. */
+    private void registerDue(long at, Context ctx) {
+        if (DueTimers.register(ctx.timerService(), at)) {
             recordsBehindWatermark.inc();
-            ctx.timerService()
-                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
         }
     }
 
