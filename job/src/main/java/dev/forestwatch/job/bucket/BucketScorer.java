@@ -10,6 +10,7 @@ import dev.forestwatch.job.config.Aggregation;
 import dev.forestwatch.job.config.DetectorSpec;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.ModelSpec;
+import dev.forestwatch.job.config.SeasonalitySpec;
 import dev.forestwatch.job.config.Side;
 import dev.forestwatch.job.detect.ForestFactory;
 import dev.forestwatch.job.detect.ForestParams;
@@ -20,6 +21,8 @@ import dev.forestwatch.job.model.SeriesPoint;
 import dev.forestwatch.job.parse.Buckets;
 import dev.forestwatch.job.parse.DeadLetterCounters;
 import dev.forestwatch.job.parse.EventParser;
+import dev.forestwatch.job.season.SeasonalBaseline;
+import dev.forestwatch.job.season.SeasonalBaselineSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,9 +87,12 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private final List<String> influencerFields;
     private final ModelSpec model;
     private final int maxSeries;
+    private final long[] seasonalPeriods;
 
     private transient MapState<Long, BucketAccumulator> openBuckets;
     private transient ValueState<ThresholdedRandomCutForest> forest;
+    private transient ValueState<SeasonalBaseline> seasons;
+    private transient Counter seasonalRebuilds;
     private transient ValueState<SeriesMeta> meta;
     private transient ValueState<Long> lastScoredBucket;
     private transient ValueState<Long> lastEventBucket;
@@ -116,10 +122,20 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         this.influencerFields = spec.analysis().influencers();
         this.model = spec.model();
         this.maxSeries = spec.limits().maxSeriesPerSubtask();
+        this.seasonalPeriods = spec.model().seasonality().periodMillis();
     }
 
     /** The forest settings of a spec's model section for a detector. */
     public static ForestParams forestParams(ModelSpec m, DetectorSpec detector) {
+        return forestParams(m, detector, false);
+    }
+
+    /**
+     * The forest settings for a series whose input has a seasonal reference, or not. The input has
+     * the same dimensions either way (the deviation takes the value's place), so the settings do
+     * not differ today; the flag keeps that choice in one place.
+     */
+    static ForestParams forestParams(ModelSpec m, DetectorSpec detector, boolean seasonal) {
         return new ForestParams(
                 m.trees(),
                 m.sampleSize(),
@@ -148,6 +164,9 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         ValueStateDescriptor<ThresholdedRandomCutForest> forestDesc =
                 new ValueStateDescriptor<>("forest", new ForestSerializer());
         forestDesc.enableTimeToLive(ttl);
+        ValueStateDescriptor<SeasonalBaseline> seasonsDesc =
+                new ValueStateDescriptor<>("seasonal-baseline", new SeasonalBaselineSerializer());
+        seasonsDesc.enableTimeToLive(ttl);
         ValueStateDescriptor<SeriesMeta> metaDesc =
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesMeta.class));
         metaDesc.enableTimeToLive(ttl);
@@ -160,6 +179,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
 
         openBuckets = getRuntimeContext().getMapState(bucketsDesc);
         forest = getRuntimeContext().getState(forestDesc);
+        seasons = getRuntimeContext().getState(seasonsDesc);
         meta = getRuntimeContext().getState(metaDesc);
         lastScoredBucket = getRuntimeContext().getState(lastScoredDesc);
         lastEventBucket = getRuntimeContext().getState(lastEventDesc);
@@ -169,6 +189,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         bucketsScored = getRuntimeContext().getMetricGroup().counter("bucketsScored");
         interimRecords = getRuntimeContext().getMetricGroup().counter("interimRecords");
         forestErrors = getRuntimeContext().getMetricGroup().counter("forestErrors");
+        seasonalRebuilds = getRuntimeContext().getMetricGroup().counter("seasonalRebuilds");
         deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
         var metrics = getRuntimeContext().getMetricGroup();
         seriesExpired = metrics.counter("seriesExpired");
@@ -347,6 +368,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private void expire(String key) {
         openBuckets.clear();
         forest.clear();
+        seasons.clear();
         meta.clear();
         lastScoredBucket.clear();
         lastEventBucket.clear();
@@ -370,13 +392,14 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         if (acc == null && aggregation != Aggregation.COUNT) {
             return;
         }
-        ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector);
+        SeasonalBaseline season = seasonsOrNew(detector);
+        ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector, season);
         if (detector.perEvent()) {
-            model = scoreEvents(ctx.getCurrentKey(), series, detector, acc, model, out);
+            model = scoreEvents(ctx.getCurrentKey(), series, detector, acc, model, season, out);
         } else {
             BucketAccumulator a = acc == null ? new BucketAccumulator() : acc;
             double[] value = a.value(aggregation, detector.dimensions());
-            Scored s = score(ctx.getCurrentKey(), model, detector, bucket, value, true);
+            Scored s = score(ctx.getCurrentKey(), model, season, detector, bucket, value, true);
             model = s.model();
             out.collect(
                     record(
@@ -392,6 +415,9 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                             0));
         }
         forest.update(model);
+        if (season != null) {
+            seasons.update(season);
+        }
         sampleForestBytes(model);
         openBuckets.remove(bucket);
         lastScoredBucket.update(bucket);
@@ -429,6 +455,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             DetectorSpec detector,
             BucketAccumulator acc,
             ThresholdedRandomCutForest model,
+            SeasonalBaseline season,
             Collector<RecordResult> out) {
         int dims = detector.dimensions();
         int n = acc.eventTimes.length;
@@ -446,7 +473,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             seq = ts == previous ? seq + 1 : 0;
             previous = ts;
             double[] value = Arrays.copyOfRange(acc.eventValues, i * dims, (i + 1) * dims);
-            Scored s = score(key, model, detector, ts, value, true);
+            Scored s = score(key, model, season, detector, ts, value, true);
             model = s.model();
             out.collect(record(key, series, detector, ts, value, 1, influencers, s, false, seq));
         }
@@ -469,7 +496,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         // Score the partial bucket on a copy: the real forest must see each bucket once, final.
         ThresholdedRandomCutForest scratch = copier.copy(live);
         double[] value = acc.value(detector.function().aggregation(), detector.dimensions());
-        Scored s = score(key, scratch, detector, bucket, value, false);
+        Scored s = score(key, scratch, seasons.value(), detector, bucket, value, false);
         interimRecords.inc();
         out.collect(
                 record(
@@ -485,12 +512,77 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                         0));
     }
 
-    private ThresholdedRandomCutForest forestOrNew(String key, DetectorSpec detector)
-            throws Exception {
+    private ThresholdedRandomCutForest forestOrNew(
+            String key, DetectorSpec detector, SeasonalBaseline season) throws Exception {
         ThresholdedRandomCutForest model = forest.value();
-        return model != null
-                ? model
-                : ForestFactory.create(forestParams(this.model, detector), key);
+        return model != null ? model : newForest(key, detector, season);
+    }
+
+    private ThresholdedRandomCutForest newForest(
+            String key, DetectorSpec detector, SeasonalBaseline season) {
+        boolean seasonal = season != null && season.referencePeriod() > 0;
+        return ForestFactory.create(forestParams(this.model, detector, seasonal), key);
+    }
+
+    /** The series' seasonal memory, or a new one; null when the spec has no candidate period. */
+    private SeasonalBaseline seasonsOrNew(DetectorSpec detector) throws Exception {
+        if (seasonalPeriods.length == 0) {
+            return null;
+        }
+        SeasonalBaseline season = seasons.value();
+        if (season == null) {
+            season =
+                    new SeasonalBaseline(
+                            seasonalPeriods,
+                            detector.dimensions(),
+                            detector.perEvent() ? 0 : spanMillis);
+        }
+        return season;
+    }
+
+    /**
+     * A new forest trained on the series' remembered recent points with the seasonal reference just
+     * accepted; all but the newest point, which the caller scores.
+     */
+    private ThresholdedRandomCutForest rebuild(
+            String key, DetectorSpec detector, SeasonalBaseline season) {
+        ThresholdedRandomCutForest fresh = newForest(key, detector, season);
+        List<SeasonalBaseline.Point> points = season.replay();
+        for (int i = 0; i < points.size() - 1; i++) {
+            SeasonalBaseline.Point p = points.get(i);
+            fresh.process(p.deviation(), p.timestamp());
+        }
+        seasonalRebuilds.inc();
+        return fresh;
+    }
+
+    /**
+     * The forest's input for a value and its seasonal reference: the deviation from the reference,
+     * or the value itself while the series has no accepted period (null reference). On NAB the
+     * deviation alone scored within half a point of value and deviation side by side, with half the
+     * forest dimensions (README, "Detection quality").
+     */
+    static double[] seasonalInput(double[] value, double[] reference) {
+        if (reference == null) {
+            return value;
+        }
+        double[] input = new double[value.length];
+        for (int i = 0; i < value.length; i++) {
+            input[i] = value[i] - reference[i];
+        }
+        return input;
+    }
+
+    /** A forest-space vector (expected or forecast input) back in the value's own units. */
+    static double[] valueSpace(double[] forestSpace, double[] reference, int d) {
+        if (forestSpace == null || reference == null) {
+            return forestSpace;
+        }
+        double[] out = new double[d];
+        for (int i = 0; i < d && i < forestSpace.length; i++) {
+            out[i] = reference[i] + forestSpace[i];
+        }
+        return out;
     }
 
     /** What the forest said about one point. */
@@ -501,6 +593,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             double confidence,
             double[] typical,
             double[] attribution,
+            String[] seasonality,
             long anomalyTimestamp,
             boolean ready,
             long nanos,
@@ -509,10 +602,12 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private Scored score(
             String key,
             ThresholdedRandomCutForest model,
+            SeasonalBaseline season,
             DetectorSpec detector,
             long timestamp,
             double[] value,
-            boolean countErrors) {
+            boolean learn) {
+        boolean countErrors = learn;
         long started = System.nanoTime();
         double rawScore = 0;
         double grade = 0;
@@ -522,12 +617,32 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         double[] attribution = null;
         long anomalyTimestamp = timestamp;
         boolean ready = false;
+        double[] reference = null;
         try {
+            if (season != null) {
+                if (learn) {
+                    SeasonalBaseline.Observation o = season.observe(timestamp, value);
+                    reference = o.reference();
+                    if (o.periodsChanged()) {
+                        model = rebuild(key, detector, season);
+                        // this point's own deviation as remembered, before the profile learned it
+                        List<SeasonalBaseline.Point> replay = season.replay();
+                        double[] deviation = replay.get(replay.size() - 1).deviation();
+                        reference = new double[value.length];
+                        for (int i = 0; i < value.length; i++) {
+                            reference[i] = value[i] - deviation[i];
+                        }
+                    }
+                } else {
+                    reference = season.reference(timestamp);
+                }
+            }
+            double[] input = seasonalInput(value, reference);
             boolean outputReady = model.getForest().isOutputReady();
             if (forecastTypical && outputReady) {
-                typical = forecast(model);
+                typical = valueSpace(forecast(model), reference, value.length);
             }
-            AnomalyDescriptor d = model.process(value, timestamp);
+            AnomalyDescriptor d = model.process(input, timestamp);
             rawScore = d.getRCFScore();
             grade = d.getAnomalyGrade();
             threshold = d.getThreshold();
@@ -535,18 +650,18 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             ready = outputReady && rawScore > 0;
             int relative = d.getRelativeIndex();
             double[][] expected = d.isExpectedValuesPresent() ? d.getExpectedValuesList() : null;
-            double[] observed = relative == 0 ? value : d.getPastValues();
+            double[] observed = relative == 0 ? input : d.getPastValues();
             if (grade > 0 && expected != null && expected.length > 0 && expected[0] != null) {
                 grade = oneSided(detector.function().side(), observed, expected[0], grade);
                 if (relative == 0) {
-                    typical = expected[0].clone();
+                    typical = valueSpace(expected[0].clone(), reference, value.length);
                 }
             }
             if (grade > 0 && relative < 0) {
                 anomalyTimestamp = timestamp + relative * spanMillis;
             }
             if (value.length > 1) {
-                attribution = attribution(d, value.length);
+                attribution = attribution(d, value.length, input.length);
             }
         } catch (RuntimeException e) {
             // A forest that threw may be half-updated: start the series afresh rather than keep
@@ -555,7 +670,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 forestErrors.inc();
             }
             LOG.warn("forest of series {} failed and is rebuilt", key.replace('\u001f', '/'), e);
-            model = ForestFactory.create(forestParams(this.model, detector), key);
+            model = newForest(key, detector, season);
             grade = 0;
             ready = false;
         }
@@ -570,10 +685,27 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 confidence,
                 typical,
                 attribution,
+                seasonality(season),
                 anomalyTimestamp,
                 ready,
                 nanos,
                 model);
+    }
+
+    /** The accepted periods of a series as short durations, or null for none. */
+    static String[] seasonality(SeasonalBaseline season) {
+        if (season == null) {
+            return null;
+        }
+        long[] periods = season.activePeriods();
+        if (periods.length == 0) {
+            return null;
+        }
+        String[] out = new String[periods.length];
+        for (int i = 0; i < periods.length; i++) {
+            out[i] = SeasonalitySpec.format(java.time.Duration.ofMillis(periods[i]));
+        }
+        return out;
     }
 
     /** The forest's one-step forecast for the point about to be processed. */
@@ -593,10 +725,20 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
 
     /** Each input field's share of the score, from the descriptor's attribution. */
     static double[] attribution(AnomalyDescriptor d, int dims) {
+        return attribution(d, dims, dims);
+    }
+
+    /**
+     * Each field's share, where the forest's input has {@code inputDims} entries per point: the
+     * fields themselves and, for a seasonal series, their deviations in the same order.
+     */
+    static double[] attribution(AnomalyDescriptor d, int dims, int inputDims) {
         double[] perField = new double[dims];
         double[] relevant = d.getRelevantAttribution();
-        if (relevant != null && relevant.length == dims) {
-            perField = relevant.clone();
+        if (relevant != null && relevant.length == inputDims) {
+            for (int i = 0; i < inputDims; i++) {
+                perField[i % dims] += relevant[i];
+            }
         } else {
             DiVector v = d.getAttribution();
             if (v == null) {
@@ -604,7 +746,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             }
             // the DiVector covers the whole shingle: add up each field over the shingle positions
             for (int i = 0; i < v.getDimensions(); i++) {
-                perField[i % dims] += v.high[i] + v.low[i];
+                perField[(i % inputDims) % dims] += v.high[i] + v.low[i];
             }
         }
         double total = 0;
@@ -670,6 +812,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 value,
                 s.typical(),
                 s.attribution(),
+                s.seasonality(),
                 Reasons.of(detector, value, s.typical(), s.attribution(), byValue, partitionValue),
                 infFields,
                 infValues,

@@ -603,9 +603,20 @@ public final class JobSpecLoader {
         }
         double bbcf = n.number("bounding_box_cache_fraction", 1.0, 0.0, 1.0);
         boolean alertOnce = n.bool("alert_once", false);
+        SeasonalitySpec seasonality = n.seasonality("seasonality", Duration.ofMinutes(1));
         n.rejectUnknownKeys();
         return new ModelSpec(
-                trees, sampleSize, shingle, decay, seed, warmUp, rate, normalize, bbcf, alertOnce);
+                trees,
+                sampleSize,
+                shingle,
+                decay,
+                seed,
+                warmUp,
+                rate,
+                normalize,
+                bbcf,
+                alertOnce,
+                seasonality);
     }
 
     private static ScoringSpec readScoring(SpecNode n, String jobId) {

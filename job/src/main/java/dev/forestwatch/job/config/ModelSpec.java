@@ -16,6 +16,7 @@ import java.io.Serializable;
  * @param boundingBoxCacheFraction memory/speed trade-off of the forest (1 = fastest)
  * @param alertOnce whether the forest grades a run of anomalous points once, at its start, instead
  *     of every point of it (TRCF {@code alertOnce})
+ * @param seasonality which periods the series' seasonal memory tests ({@code model.seasonality})
  */
 public record ModelSpec(
         int trees,
@@ -27,5 +28,6 @@ public record ModelSpec(
         double anomalyRate,
         boolean normalize,
         double boundingBoxCacheFraction,
-        boolean alertOnce)
+        boolean alertOnce,
+        SeasonalitySpec seasonality)
         implements Serializable {}

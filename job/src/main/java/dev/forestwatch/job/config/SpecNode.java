@@ -173,6 +173,56 @@ final class SpecNode {
         return d;
     }
 
+    /**
+     * {@code auto} (default), {@code none}, or a list of periods such as {@code [1d, 1w]}; each
+     * period at least {@code minimum}.
+     */
+    SeasonalitySpec seasonality(String key, Duration minimum) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return SeasonalitySpec.auto();
+        }
+        if (v.isTextual()) {
+            switch (v.asText().trim().toLowerCase(Locale.ROOT)) {
+                case "auto":
+                    return SeasonalitySpec.auto();
+                case "none":
+                    return SeasonalitySpec.none();
+                default:
+                    problem(
+                            pathOf(key),
+                            "expected auto, none or a list of periods such as [1d, 1w], got '"
+                                    + v.asText()
+                                    + "'");
+                    return SeasonalitySpec.auto();
+            }
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            problem(
+                    pathOf(key),
+                    "expected auto, none or a non-empty list of periods such as [1d, 1w], got "
+                            + describe(v));
+            return SeasonalitySpec.auto();
+        }
+        List<Duration> periods = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            Duration d = e.isTextual() ? parseDuration(e.asText()) : null;
+            String at = pathOf(key) + "[" + i + "]";
+            if (d == null) {
+                problem(at, "expected a period such as 1d or 1w, got " + describe(e));
+            } else if (d.compareTo(minimum) < 0) {
+                problem(at, "period " + e.asText() + " is shorter than " + minimum);
+            } else if (periods.contains(d)) {
+                problem(at, "period " + e.asText() + " is listed twice");
+            } else {
+                periods.add(d);
+            }
+        }
+        return new SeasonalitySpec(SeasonalitySpec.Mode.FIXED, List.copyOf(periods));
+    }
+
     /** A list of mappings, each read with its index in the path. */
     List<SpecNode> mappings(String key) {
         known.add(key);

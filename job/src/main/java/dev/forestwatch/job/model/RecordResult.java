@@ -22,6 +22,9 @@ import java.io.Serializable;
  * @param actual the bucket's aggregated value per field (the event's values per-event)
  * @param typical the expected value per field, or null when the forest gives none
  * @param attribution each field's share of the anomaly (sums to 1), multivariate only, else null
+ * @param seasonality the periods the series' seasonal memory uses (e.g. {@code 1d}, {@code 1w}),
+ *     shortest first, or null while it uses none; {@code typical} then includes the seasonal
+ *     reference of the record's time
  * @param reason a short human explanation
  * @param influencerFields influencer field names, parallel to {@code influencerValues}; a field
  *     appears once per value it took in the bucket
@@ -56,6 +59,7 @@ public record RecordResult(
         double[] actual,
         double[] typical,
         double[] attribution,
+        String[] seasonality,
         String reason,
         String[] influencerFields,
         String[] influencerValues,
@@ -90,6 +94,7 @@ public record RecordResult(
                 actual,
                 typical,
                 attribution,
+                seasonality,
                 reason,
                 influencerFields,
                 influencerValues,

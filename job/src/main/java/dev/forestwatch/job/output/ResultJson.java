@@ -56,6 +56,12 @@ public final class ResultJson {
         if (r.typical() != null) {
             n.set("typical", array(r.typical()));
         }
+        if (r.seasonality() != null && r.seasonality().length > 0) {
+            var periods = n.putArray("seasonality");
+            for (String p : r.seasonality()) {
+                periods.add(p);
+            }
+        }
         if (r.attribution() != null && r.fieldNames() != null) {
             ObjectNode a = n.putObject("attribution");
             for (int i = 0; i < r.attribution().length && i < r.fieldNames().length; i++) {

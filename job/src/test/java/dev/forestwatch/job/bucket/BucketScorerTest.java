@@ -125,11 +125,56 @@ class BucketScorerTest {
         assertThat(records(h))
                 .singleElement()
                 .satisfies(r -> assertThat(r.actual()).containsExactly(2.0));
-        // the open bucket is gone; the forest and last-scored bucket were added
-        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 2);
+        // the open bucket is gone; the forest, the seasonal baseline (seasonality defaults to
+        // auto) and the last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 3);
         // the series' expiry only
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.close();
+    }
+
+    @Test
+    void withoutSeasonalityNoSeasonalBaselineIsKept() throws Exception {
+        JobSpec spec =
+                JobSpecLoader.parse(
+                        """
+                        job_id: harness
+                        source:
+                          type: datagen
+                        analysis:
+                          bucket_span: 5m
+                          detectors:
+                            - function: median
+                              field_name: latency
+                              by_field_name: host
+                        model:
+                          trees: 30
+                          sample_size: 64
+                          shingle_size: 2
+                          seed: 7
+                          seasonality: none
+                        limits:
+                          state_ttl: 1d
+                        """,
+                        "harness",
+                        Path.of("."));
+        var h = harness(spec);
+        var seasonal = harness(spec("median", "latency"));
+        for (var x : List.of(h, seasonal)) {
+            x.processElement(point("a", 1000, 3), 1000);
+            x.processElement(point("a", 2000, 1), 2000);
+        }
+        int whileOpen = h.numKeyedStateEntries();
+        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(whileOpen);
+        h.processWatermark(new Watermark(SPAN - 1));
+        seasonal.processWatermark(new Watermark(SPAN - 1));
+        assertThat(records(h)).singleElement();
+        // the open bucket is gone; only the forest and the last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 2);
+        // the seasonal spec keeps one more entry: the series' seasonal baseline
+        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries() + 1);
+        h.close();
+        seasonal.close();
     }
 
     @Test

@@ -63,8 +63,16 @@ class JobSpecLoaderTest {
         JobSpec spec = parse(MINIMAL);
         assertThat(spec.model().trees()).isEqualTo(50);
         assertThat(spec.model().sampleSize()).isEqualTo(256);
+        // every point of a sustained anomaly is graded unless the spec asks for alert_once
         assertThat(spec.model().alertOnce()).isFalse();
         assertThat(parse(MINIMAL + "model:\n  alert_once: true\n").model().alertOnce()).isTrue();
+        // seasonality is automatic: the daily and weekly periods are tested on every series
+        assertThat(spec.model().seasonality()).isEqualTo(SeasonalitySpec.auto());
+        assertThat(spec.model().seasonality().mode()).isEqualTo(SeasonalitySpec.Mode.AUTO);
+        assertThat(spec.model().seasonality().periods())
+                .containsExactly(Duration.ofDays(1), Duration.ofDays(7));
+        assertThat(parse(MINIMAL + "model:\n  seasonality: none\n").model().seasonality())
+                .isEqualTo(SeasonalitySpec.none());
         assertThat(spec.event().timestampField()).isEqualTo("timestamp");
         assertThat(spec.event().timestampFormat().kind()).isEqualTo(TimestampFormat.Kind.ISO8601);
         assertThat(spec.limits().stateTtl()).isEqualTo(Duration.ofDays(7));

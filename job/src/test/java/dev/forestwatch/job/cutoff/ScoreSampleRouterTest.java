@@ -49,6 +49,7 @@ class ScoreSampleRouterTest {
                 new double[] {1.0},
                 null,
                 null,
+                null,
                 "reason",
                 new String[0],
                 new String[0],
