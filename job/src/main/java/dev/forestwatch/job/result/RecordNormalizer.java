@@ -200,17 +200,73 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     }
 
     /**
-     * The record's probability: that of its effective score among the detector's past raw scores,
-     * discounted by the forest's data confidence. A young forest (few points in its samples) scores
-     * erratically; its evidence counts for less, exactly in proportion to its own confidence:
-     * {@code p' = p^confidence}.
+     * Most unusualness a record can get when its forest did not grade it anomalous: a probability
+     * of at least 1e-3, so a score of at most 37.5 (minor). What the forest's own adaptive
+     * threshold did not flag cannot be major or critical.
+     */
+    static final double UNGRADED_MAX_UNUSUALNESS = 3.0;
+
+    /** Unusualness a grade of 1 adds above {@link #UNGRADED_MAX_UNUSUALNESS}. */
+    static final double GRADE_SPAN = 2.0;
+
+    /**
+     * Weight of how far out in the detector's tail a graded record's raw score lies: {@code
+     * TAIL_WEIGHT * log10(1 + max(0, t - 3) / 3)} for tail unusualness {@code t}, compressed so
+     * that one extreme spike does not dwarf every other anomaly (an unusualness of 300, the most
+     * there is, adds 8; one of 20 adds 3.3; one of 4 adds 0.5).
+     */
+    static final double TAIL_WEIGHT = 4.0;
+
+    /**
+     * Weight of the raw score among records of equal grade (grades take few distinct values, and
+     * among them a higher raw score is the stronger anomaly).
+     */
+    static final double RAW_SCORE_TIE = 0.1;
+
+    /**
+     * Data confidence below which a record's unusualness is damped in proportion: a young forest
+     * (its samples not yet half full) scores erratically, so its first days must not fill the top.
+     */
+    static final double YOUNG_CONFIDENCE = 0.5;
+
+    /**
+     * The record's probability, {@code 10^-u}, from its unusualness {@code u}:
+     *
+     * <ul>
+     *   <li>graded by its forest (grade {@code g > 0}): {@code u = 3 + 2 g + 0.1 r / (1 + r) + 4
+     *       log10(1 + max(0, t - 3) / 3)} with raw score {@code r} and tail unusualness {@code t}
+     *       (below): the forest's thresholded grade, which adapts to each series, decides that a
+     *       record is an anomaly (above every ungraded record), how far its raw score lies beyond
+     *       the detector's history decides how strong, and the raw score breaks ties;
+     *   <li>not graded: the tail probability of its effective score among the detector's past raw
+     *       scores, discounted by the forest's data confidence ({@code p' = p^confidence}), and at
+     *       most {@link #UNGRADED_MAX_UNUSUALNESS};
+     *   <li>either way damped while the forest is young: times {@code min(1, confidence / 0.5)}.
+     * </ul>
+     *
+     * This ranks anomalies better than the grade alone or the tail probability alone on the NAB
+     * corpus (README, "Detection quality"); a not-ready forest gives 1.
      */
     static double probability(ScoreModel m, RecordResult r) {
         if (!r.modelReady()) {
             return 1.0;
         }
         double confidence = Math.max(0, Math.min(1, r.confidence()));
-        double u = Scores.unusualness(m.probability(effectiveScore(r))) * confidence;
+        double u;
+        double tail = Scores.unusualness(m.probability(effectiveScore(r))) * confidence;
+        if (r.grade() > 0) {
+            double raw = Double.isNaN(r.rawScore()) ? 0 : Math.max(0, r.rawScore());
+            double tie = Double.isInfinite(raw) ? 1 : raw / (1 + raw);
+            double excess = Math.max(0, tail - UNGRADED_MAX_UNUSUALNESS) / UNGRADED_MAX_UNUSUALNESS;
+            u =
+                    UNGRADED_MAX_UNUSUALNESS
+                            + GRADE_SPAN * Math.min(1, r.grade())
+                            + RAW_SCORE_TIE * tie
+                            + TAIL_WEIGHT * Math.log10(1 + excess);
+        } else {
+            u = Math.min(tail, UNGRADED_MAX_UNUSUALNESS);
+        }
+        u *= Math.min(1, confidence / YOUNG_CONFIDENCE);
         return Math.max(Double.MIN_NORMAL, Math.pow(10, -u));
     }
 

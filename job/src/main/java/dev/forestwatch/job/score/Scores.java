@@ -20,21 +20,41 @@ public final class Scores {
     }
 
     /**
-     * Normalized score {@code 100 * min(1, u / max(windowMax, floor))}, 0 for {@code u <= 0}.
+     * Unusualness that scores 100 on the absolute scale (a probability of 1e-8): a graded record
+     * whose raw score lies far beyond the detector's history; a record the forest did not grade
+     * (unusualness at most 3) scores at most 37.5.
+     */
+    public static final double FULL_SCALE = 8.0;
+
+    /**
+     * Normalized 0–100 score: the smallest of an absolute and a relative part, as Elastic's
+     * normalizer takes the smallest of its ceilings.
      *
-     * <p>Dividing by the recent maximum makes the worst recent anomaly score 100. The floor keeps a
-     * quiet series (whose window maximum is tiny) from turning mild noise into 100s; it should be
-     * the unusualness that is worth a full score on its own, e.g. 6 for one in a million.
+     * <ul>
+     *   <li>absolute: {@code min(1, u / FULL_SCALE)}, the same for every series, so that scores
+     *       rank anomalies across series and a weak record cannot reach 100 merely because nothing
+     *       stronger has been seen yet;
+     *   <li>relative: {@code min(1.5 r, 0.5 + 0.5 r)} with {@code r = u / max(windowMax, floor)}
+     *       (Elastic's max-score ceiling): the worst recent anomaly is not capped, a record half as
+     *       unusual is capped at 75, and when a stronger anomaly arrives, earlier strong records
+     *       are renormalized down. The floor keeps a quiet series (whose window maximum is tiny)
+     *       from turning mild noise into high scores.
+     * </ul>
+     *
+     * <p>0 for {@code u <= 0}; never above 100; non-decreasing in {@code u} for a given window
+     * maximum.
      */
     public static double normalizedScore(double u, double windowMax, double floor) {
         if (!(u > 0.0)) {
             return 0.0;
         }
+        double absolute = u / FULL_SCALE;
         double denominator = Math.max(windowMax, floor);
         if (!(denominator > 0.0)) {
-            // No scale at all: any positive unusualness is the most unusual seen.
-            return 100.0;
+            return 100.0 * Math.min(1.0, absolute);
         }
-        return 100.0 * Math.min(1.0, u / denominator);
+        double r = u / denominator;
+        double relative = Math.min(1.5 * r, 0.5 + 0.5 * r);
+        return 100.0 * Math.min(1.0, Math.min(absolute, relative));
     }
 }

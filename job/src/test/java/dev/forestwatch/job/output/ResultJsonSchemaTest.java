@@ -62,6 +62,7 @@ class ResultJsonSchemaTest {
                 actual,
                 typical,
                 attribution,
+                null,
                 "latency 412 ms, typical 120 ms",
                 influencerFields,
                 influencerValues,
@@ -360,6 +361,7 @@ class ResultJsonSchemaTest {
                         null,
                         null,
                         null,
+                        null,
                         new String[0],
                         new String[0],
                         0,
@@ -627,21 +629,27 @@ class ResultJsonSchemaTest {
 
     /**
      * Scores are written rounded to six decimals but the severity is taken from the unrounded
-     * score. {@code Scores.normalizedScore(4.8, 6.4, 6)} (one in 10^4.8 against a window maximum of
-     * one in 10^6.4, i.e. exactly three quarters) is 74.99999999999999 in floating point: the line
-     * says {@code "record_score":75.0} with {@code "severity":"major"}, which a consumer banding
-     * the written score reads as critical. The same holds for influencers and buckets.
+     * score. {@code Scores.normalizedScore(8.2, 24.6, 6)} (one in 10^8.2 against a window maximum
+     * of one in 10^24.6: r is exactly a third, so the relative cap {@code 1.5 r} gives a half) is
+     * 49.999999999999986 in floating point: the line would say {@code "record_score":50.0} with
+     * {@code "severity":"minor"}, which a consumer banding the written score reads as major. The
+     * same holds for influencers and buckets.
      */
     @Test
     void severityAgreesWithTheWrittenScore() throws Exception {
-        double score = Scores.normalizedScore(4.8, 6.4, 6.0);
-        assertThat(score).isLessThan(75.0).isCloseTo(75.0, within(1e-9));
-        JsonNode r = parse(ResultJson.record(univariate(Math.pow(10, -4.8), score)));
+        double score = Scores.normalizedScore(8.2, 24.6, 6.0);
+        assertThat(score).isLessThan(50.0).isCloseTo(50.0, within(1e-9));
+        // unrounded, the score is in the band below the one its written value is in
+        assertThat(band(score)).isEqualTo("minor");
+        JsonNode r = parse(ResultJson.record(univariate(Math.pow(10, -8.2), score)));
+        assertThat(r.get("record_score").asDouble()).isEqualTo(50.0);
         assertThat(r.get("severity").asText()).isEqualTo(band(r.get("record_score").asDouble()));
         JsonNode i = parse(ResultJson.influencer(influencer(0.01, score)));
+        assertThat(i.get("influencer_score").asDouble()).isEqualTo(50.0);
         assertThat(i.get("severity").asText())
                 .isEqualTo(band(i.get("influencer_score").asDouble()));
         JsonNode b = parse(ResultJson.bucket(bucket(0.01, score, false)));
+        assertThat(b.get("anomaly_score").asDouble()).isEqualTo(50.0);
         assertThat(b.get("severity").asText()).isEqualTo(band(b.get("anomaly_score").asDouble()));
     }
 

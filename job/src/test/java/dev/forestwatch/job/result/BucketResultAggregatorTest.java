@@ -18,6 +18,7 @@ import dev.forestwatch.job.parse.Buckets;
 import dev.forestwatch.job.score.ScoreModel;
 import dev.forestwatch.job.score.ScoreModelSerializer;
 import dev.forestwatch.job.score.Scores;
+import dev.forestwatch.job.score.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,6 +139,7 @@ class BucketResultAggregatorTest {
                         "region",
                         region,
                         new double[] {events},
+                        null,
                         null,
                         null,
                         "test",
@@ -318,8 +320,10 @@ class BucketResultAggregatorTest {
         assertThat(first.bucketSpanSeconds()).isEqualTo(300);
         assertThat(first.isInterim()).isFalse();
         assertThat(first.probability()).isEqualTo(0.001);
-        // unusualness 3 against the floor 6
-        assertThat(first.anomalyScore()).isCloseTo(50.0, within(1e-9));
+        // unusualness 3, below the floor 6: the absolute part u / FULL_SCALE binds
+        assertThat(first.anomalyScore())
+                .isCloseTo(100 * 3 / Scores.FULL_SCALE, within(1e-9))
+                .isCloseTo(ExpectedScores.score(3, 3), within(1e-9));
         assertThat(first.initialAnomalyScore()).isEqualTo(first.anomalyScore());
         // only detector 0 counts events: every event reaches every detector
         assertThat(first.eventCount()).isEqualTo(30);
@@ -374,9 +378,14 @@ class BucketResultAggregatorTest {
                                     300,
                                     i.influencerFieldName(),
                                     i.influencerFieldValue()));
-            // the most unusual influencer (u = 3) is below the floor: score u / 6
+            // the most unusual influencer (u = 3) is below the floor: score u / FULL_SCALE
             assertThat(i.influencerScore())
-                    .isCloseTo(100 * Scores.unusualness(i.probability()) / 6, within(1e-9));
+                    .isCloseTo(
+                            100 * Scores.unusualness(i.probability()) / Scores.FULL_SCALE,
+                            within(1e-9))
+                    .isCloseTo(
+                            ExpectedScores.score(Scores.unusualness(i.probability()), 3),
+                            within(1e-9));
             assertThat(i.initialInfluencerScore()).isEqualTo(i.influencerScore());
         }
 
@@ -443,7 +452,7 @@ class BucketResultAggregatorTest {
         assertThat(interim.resultId()).isEqualTo(ResultIds.bucket(JOB, bucket, 300));
         assertThat(interim.probability()).isEqualTo(0.01);
         assertThat(interim.anomalyScore())
-                .isCloseTo(100 * Scores.unusualness(0.01) / 6, within(1e-9));
+                .isCloseTo(100 * Scores.unusualness(0.01) / Scores.FULL_SCALE, within(1e-9));
         assertThat(interim.eventCount()).isEqualTo(10);
         assertThat(interim.recordCount()).isEqualTo(3);
         assertThat(interim.bucketInfluencerFields()).containsExactly("bucket_time");
@@ -506,8 +515,11 @@ class BucketResultAggregatorTest {
         h.processWatermark(new Watermark(close(0)));
         BucketResult fin = buckets(h).get(1);
         assertThat(fin.isInterim()).isFalse();
-        // judged only against the final buckets: it is the maximum
-        assertThat(fin.anomalyScore()).isEqualTo(100.0);
+        // judged only against the final buckets: it is the maximum (against the interim's
+        // unusualness of 30 the relative cap would have halved it)
+        assertThat(fin.anomalyScore())
+                .isCloseTo(ExpectedScores.score(9, 9), within(1e-9))
+                .isGreaterThan(ExpectedScores.score(9, 30) + 10);
         h.close();
     }
 
@@ -519,23 +531,26 @@ class BucketResultAggregatorTest {
         long b2 = 2 * SPAN;
         feedFinal(
                 h,
-                scored(0, b0, "a", "eu", 1e-4, 60, 5, false),
+                scored(0, b0, "a", "eu", 1e-12, 100, 5, false),
                 scored(0, b0, "b", "us", 0.3, 5, 5, false));
         h.processWatermark(new Watermark(close(b0)));
         BucketResult first = buckets(h).get(0);
-        assertThat(first.anomalyScore()).isCloseTo(400.0 / 6, within(1e-9));
+        // one in 10^12, the maximum: a full score
+        assertThat(first.anomalyScore()).isEqualTo(100.0);
         InfluencerResult hostA = influencer(influencers(h), b0, "host", "a");
-        assertThat(hostA.influencerScore()).isCloseTo(400.0 / 6, within(1e-9));
+        assertThat(hostA.influencerScore()).isEqualTo(100.0);
 
         // an ordinary bucket: no change of the maximum
         feedFinal(h, scored(0, b1, "a", "eu", 0.6, 5, 5, false));
         h.processWatermark(new Watermark(close(b1)));
         assertThat(renormalized(h)).isEmpty();
 
-        // one in 10^12: the new maximum
+        // one in 10^30: the new maximum; the earlier bucket is capped relative to it
+        double capped = ExpectedScores.score(12, 30);
+        assertThat(capped).isLessThan(first.anomalyScore() - 5);
         feedFinal(
                 h,
-                scored(0, b2, "a", "eu", 1e-12, 100, 5, false),
+                scored(0, b2, "a", "eu", 1e-30, 100, 5, false),
                 scored(0, b2, "c", "us", 0.5, 0, 5, false));
         h.processWatermark(new Watermark(close(b2)));
         BucketResult third = buckets(h).get(2);
@@ -553,11 +568,12 @@ class BucketResultAggregatorTest {
         assertThat(b.get("is_interim").asBoolean()).isFalse();
         assertThat(b.get("anomaly_score").asDouble())
                 .isLessThan(first.anomalyScore())
-                .isCloseTo(100 * 4.0 / 12, within(1e-5));
+                .isCloseTo(capped, within(1e-5));
         assertThat(b.get("initial_anomaly_score").asDouble())
                 .isCloseTo(first.anomalyScore(), within(1e-5));
-        assertThat(b.get("severity").asText()).isEqualTo("minor");
-        assertThat(b.get("probability").asDouble()).isEqualTo(1e-4);
+        assertThat(b.get("severity").asText()).isEqualTo(Severity.of(capped).label());
+        assertThat(b.get("severity").asText()).isNotEqualTo(Severity.of(100).label());
+        assertThat(b.get("probability").asDouble()).isEqualTo(1e-12);
         // bucket_time's score follows the bucket's, its initial score does not move
         JsonNode bucketTime = null;
         for (JsonNode bi : b.get("bucket_influencers")) {
@@ -590,7 +606,7 @@ class BucketResultAggregatorTest {
                         .filter(u -> u.get("result_id").asText().equals(hostA.resultId()))
                         .findFirst()
                         .orElseThrow();
-        assertThat(a.get("influencer_score").asDouble()).isCloseTo(100 * 4.0 / 12, within(1e-5));
+        assertThat(a.get("influencer_score").asDouble()).isCloseTo(capped, within(1e-5));
         assertThat(a.get("initial_influencer_score").asDouble())
                 .isCloseTo(hostA.influencerScore(), within(1e-5));
         h.close();
@@ -599,10 +615,13 @@ class BucketResultAggregatorTest {
     @Test
     void bucketsOutsideTheRenormalizationWindowAreNotReEmitted() throws Exception {
         var h = harness(spec("1h", 5));
-        feedFinal(h, scored(0, 0, "a", "eu", 1e-4, 60, 5, false));
+        feedFinal(h, scored(0, 0, "a", "eu", 1e-12, 100, 5, false));
         h.processWatermark(new Watermark(close(0)));
+        assertThat(buckets(h).get(0).anomalyScore()).isEqualTo(100.0);
+        // inside the window the new maximum would move it by far more than min_change
+        assertThat(ExpectedScores.score(12, 30)).isLessThan(100.0 - 5);
         long later = 13 * SPAN; // 65 minutes later
-        feedFinal(h, scored(0, later, "a", "eu", 1e-12, 100, 5, false));
+        feedFinal(h, scored(0, later, "a", "eu", 1e-30, 100, 5, false));
         h.processWatermark(new Watermark(close(later)));
         assertThat(buckets(h)).hasSize(2);
         assertThat(renormalized(h)).isEmpty();
@@ -612,10 +631,10 @@ class BucketResultAggregatorTest {
     @Test
     void renormalizationSurvivesSnapshotAndRestore() throws Exception {
         var original = harness(spec());
-        feedFinal(original, scored(0, 0, "a", "eu", 1e-4, 60, 5, false));
+        feedFinal(original, scored(0, 0, "a", "eu", 1e-12, 100, 5, false));
         original.processWatermark(new Watermark(close(0)));
         // a bucket still open at the snapshot
-        feedFinal(original, scored(0, SPAN, "a", "eu", 1e-12, 100, 5, false));
+        feedFinal(original, scored(0, SPAN, "a", "eu", 1e-30, 100, 5, false));
         OperatorSubtaskState snapshot = original.snapshot(1L, 1L);
         original.processWatermark(new Watermark(close(SPAN)));
         BucketResult expected = buckets(original).get(1);
@@ -637,6 +656,15 @@ class BucketResultAggregatorTest {
         assertThat(renormalized(restored))
                 .isNotEmpty()
                 .containsExactlyInAnyOrderElementsOf(expectedUpdates);
+        assertThat(
+                        renormalized(restored).stream()
+                                .filter(u -> u.get("result_type").asText().equals("bucket"))
+                                .toList())
+                .singleElement()
+                .satisfies(
+                        u ->
+                                assertThat(u.get("anomaly_score").asDouble())
+                                        .isCloseTo(ExpectedScores.score(12, 30), within(1e-5)));
         restored.close();
     }
 
@@ -746,19 +774,21 @@ class BucketResultAggregatorTest {
      * every later bucket still in the window then scores higher. The aggregator compares the
      * maximum after expiry with the maximum after the new bucket, so a fall by expiry never
      * triggers renormalization ({@link RecordNormalizer} keeps the last maximum in state and does).
-     * Here bucket 1 (one in 10^8) was emitted with 66.7 against bucket 0 (one in 10^12); once
-     * bucket 0 is out of the 1h window bucket 1 is the maximum and scores 100, yet it is never
-     * re-emitted. Influencers behave the same way.
+     * Here bucket 1 (one in 10^12) was emitted capped at 0.5 + 0.5 r = 80 against bucket 0 (one in
+     * 10^20); once bucket 0 is out of the 1h window bucket 1 is the maximum and scores 100, and
+     * must be re-emitted. Influencers behave the same way.
      */
     @Test
     void aFallingMaximumRenormalizesTheRemainingBucketsUpwards() throws Exception {
         var h = harness(spec("1h", 5));
-        feedFinal(h, scored(0, 0, "a", "eu", 1e-12, 100, 5, false));
+        feedFinal(h, scored(0, 0, "a", "eu", 1e-20, 100, 5, false));
         h.processWatermark(new Watermark(close(0)));
-        feedFinal(h, scored(0, SPAN, "b", "eu", 1e-8, 90, 5, false));
+        feedFinal(h, scored(0, SPAN, "b", "eu", 1e-12, 90, 5, false));
         h.processWatermark(new Watermark(close(SPAN)));
         BucketResult second = buckets(h).get(1);
-        assertThat(second.anomalyScore()).isCloseTo(800.0 / 12, within(1e-9));
+        assertThat(second.anomalyScore())
+                .isCloseTo(ExpectedScores.score(12, 20), within(1e-9))
+                .isCloseTo(100 * (0.5 + 0.5 * 12 / 20), within(1e-9));
         for (int b = 2; b <= 13; b++) { // bucket 13 starts 65 minutes after bucket 0
             feedFinal(h, scored(0, b * SPAN, "c", "eu", 0.6, 1, 5, false));
             h.processWatermark(new Watermark(close(b * SPAN)));
@@ -768,7 +798,11 @@ class BucketResultAggregatorTest {
                         .filter(u -> u.get("result_id").asText().equals(second.resultId()))
                         .toList();
         assertThat(ofSecond).hasSize(1);
-        assertThat(ofSecond.get(0).get("anomaly_score").asDouble()).isEqualTo(100.0);
+        assertThat(ofSecond.get(0).get("anomaly_score").asDouble())
+                .isCloseTo(ExpectedScores.score(12, 12), within(1e-9))
+                .isEqualTo(100.0);
+        assertThat(ofSecond.get(0).get("initial_anomaly_score").asDouble())
+                .isCloseTo(second.anomalyScore(), within(1e-6));
         h.close();
     }
 

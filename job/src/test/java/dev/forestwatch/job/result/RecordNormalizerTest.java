@@ -10,6 +10,7 @@ import dev.forestwatch.job.config.JobSpecLoader;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.ResultIds;
 import dev.forestwatch.job.score.ScoreModel;
+import dev.forestwatch.job.score.ScoreModelSerializer;
 import dev.forestwatch.job.score.Scores;
 import dev.forestwatch.job.score.Severity;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.Queue;
 import java.util.Random;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -124,6 +127,7 @@ class RecordNormalizerTest {
                 null,
                 null,
                 new double[] {100 * raw},
+                null,
                 null,
                 null,
                 "test",
@@ -259,6 +263,47 @@ class RecordNormalizerTest {
         return n;
     }
 
+    /** The detector's score model (raw-score history and unusualness window) under {@code key}. */
+    static ScoreModel scoreModel(
+            KeyedOneInputStreamOperatorTestHarness<String, RecordResult, RecordResult> h,
+            String key)
+            throws Exception {
+        KeyedStateBackend<String> backend =
+                ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        ValueState<ScoreModel> state =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>("score-model", new ScoreModelSerializer()));
+        return state.value();
+    }
+
+    /**
+     * Tail unusualness of {@code raw} against the history of detector 0 in {@code h}, undiscounted.
+     */
+    static double tail(
+            KeyedOneInputStreamOperatorTestHarness<String, RecordResult, RecordResult> h,
+            double raw)
+            throws Exception {
+        return Scores.unusualness(scoreModel(h, JOB + "#0").probability(raw));
+    }
+
+    /** The record's unusualness, from its emitted probability. */
+    static double u(RecordResult r) {
+        return Scores.unusualness(r.probability());
+    }
+
+    /** A scored record's JSON update in {@code updates}, which must hold exactly one. */
+    static JsonNode updateOf(List<JsonNode> updates, RecordResult r) {
+        List<JsonNode> of =
+                updates.stream()
+                        .filter(x -> x.get("result_id").asText().equals(r.resultId()))
+                        .toList();
+        assertThat(of).as("updates of %s", r.resultId()).hasSize(1);
+        return of.get(0);
+    }
+
     @Test
     void routineRecordsScoreLowAndAnAnomalyScoresOneHundred() throws Exception {
         var h = harness(spec());
@@ -269,114 +314,155 @@ class RecordNormalizerTest {
             assertProbability(r);
             assertThat(r.initialRecordScore()).isEqualTo(r.recordScore());
             assertThat(r.isInterim()).isFalse();
-            // nothing routine comes near the floor (6): every score is u / floor
+            // ungraded: unusualness at most 3, far below the floor (6), so the absolute part
+            // u / FULL_SCALE binds and no routine record reaches the ungraded maximum's band
+            assertThat(u(r)).isLessThanOrEqualTo(RecordNormalizer.UNGRADED_MAX_UNUSUALNESS);
             assertThat(r.recordScore())
                     .as("score of %s", r.resultId())
-                    .isCloseTo(100 * Scores.unusualness(r.probability()) / 6, within(1e-9))
+                    .isCloseTo(100 * u(r) / Scores.FULL_SCALE, within(1e-9))
+                    .isCloseTo(ExpectedScores.score(u(r), 0), within(1e-9))
+                    .isLessThanOrEqualTo(ExpectedScores.ungradedMaxScore())
                     .isLessThan(50.0);
         }
         // too little history at first: nothing is rare
         assertThat(routine.subList(0, ScoreModel.MIN_HISTORY))
                 .allSatisfy(r -> assertThat(r.probability()).isOne());
         // Routine scores are uniformly distributed in rank, so a few in a hundred are "1 in 30"
-        // (score 25 with the floor at 6); the bulk is far below.
-        assertThat(routine.stream().filter(r -> r.recordScore() < 25).count())
+        // (unusualness 1.5); the bulk is far below.
+        assertThat(routine.stream().filter(r -> u(r) < 1.5).count())
                 .isGreaterThanOrEqualTo(HISTORY * 95 / 100);
-        assertThat(routine.stream().filter(r -> r.recordScore() < 10).count())
+        assertThat(routine.stream().filter(r -> u(r) < 0.6).count())
                 .isGreaterThan(HISTORY * 65 / 100);
         assertThat(routine.stream().filter(r -> r.probability() > 0.2).count())
                 .isGreaterThan(HISTORY / 2);
 
         RecordResult a = feedOne(h, anomaly(HISTORY, 3.0));
         assertThat(a.probability()).isGreaterThan(0.0).isLessThan(1e-4);
+        // graded, far beyond the history: above every ungraded record and a full score
+        assertThat(u(a))
+                .isGreaterThan(
+                        RecordNormalizer.UNGRADED_MAX_UNUSUALNESS + RecordNormalizer.GRADE_SPAN)
+                .isGreaterThanOrEqualTo(Scores.FULL_SCALE);
         assertThat(a.recordScore()).isEqualTo(100.0);
         assertThat(a.initialRecordScore()).isEqualTo(100.0);
         assertThat(Severity.of(a.recordScore()).label()).isEqualTo("critical");
         assertThat(a.resultId()).isEqualTo(anomaly(HISTORY, 3.0).resultId());
 
-        // routine records after it are judged against the anomaly: all low now
+        // routine records after it are judged against the anomaly: all low, never major
         Random random = new Random(11);
         for (int b = 1; b <= 50; b++) {
             RecordResult r = feedOne(h, routine(HISTORY + b, 0.7 + 0.05 * random.nextGaussian()));
             assertProbability(r);
-            assertThat(r.recordScore()).isLessThan(25.0);
-            assertThat(Severity.of(r.recordScore())).isEqualTo(Severity.WARNING);
+            assertThat(r.recordScore())
+                    .isCloseTo(ExpectedScores.score(u(r), u(a)), within(1e-9))
+                    .isLessThanOrEqualTo(ExpectedScores.ungradedMaxScore());
+            assertThat(Severity.of(r.recordScore())).isIn(Severity.WARNING, Severity.MINOR);
         }
         h.close();
     }
 
+    /**
+     * Renormalization moves only the records whose score the new maximum caps: the first anomaly of
+     * a routine history leaves the routine records alone (their absolute part binds), a much
+     * stronger one later caps the first anomaly (0.5 + 0.5 r below 1), and every record that moved
+     * by at least {@code renormalization_min_change} is re-emitted with the score the formula gives
+     * against the new maximum.
+     */
     @Test
     void theFirstAnomalyRenormalizesEarlierTrackedRecordsDownwards() throws Exception {
-        var h = harness(spec());
+        var h = harness(spec("30d", 1));
         feed(h, history(12));
         Map<String, RecordResult> emitted = new HashMap<>();
         output(h).forEach(r -> emitted.put(r.resultId(), r));
         assertThat(renormalized(h)).isEmpty();
+        // there is something that could be renormalized
+        assertThat(trackedRecords(h, JOB + "#0")).isPositive();
 
         RecordResult a = feedOne(h, anomaly(HISTORY, 3.0));
-        List<JsonNode> updates = renormalized(h);
-        // every earlier record that scored at least min_change (5) moved by more than that
-        long expected =
-                emitted.values().stream()
-                        .filter(
-                                r ->
-                                        r.recordScore() >= 5
-                                                && r.recordScore()
-                                                                - 100
-                                                                        * Scores.unusualness(
-                                                                                r.probability())
-                                                                        / Scores.unusualness(
-                                                                                a.probability())
-                                                        >= 5)
-                        .count();
-        assertThat(expected).isPositive();
-        assertThat(updates).hasSize((int) expected);
-        for (JsonNode u : updates) {
-            RecordResult original = emitted.get(u.get("result_id").asText());
-            assertThat(original).as("re-emitted %s", u).isNotNull();
-            assertThat(u.get("record_score").asDouble())
-                    .isLessThan(original.recordScore() - 5)
-                    .isCloseTo(
-                            100
-                                    * Scores.unusualness(original.probability())
-                                    / Scores.unusualness(a.probability()),
-                            within(1e-5));
-            assertThat(u.get("initial_record_score").asDouble())
-                    .isCloseTo(original.recordScore(), within(1e-6));
-            assertThat(u.get("probability").asDouble()).isEqualTo(original.probability());
-            assertThat(u.get("is_interim").asBoolean()).isFalse();
+        // the maximum moved above the floor: the renormalization pass ran
+        assertThat(u(a)).isGreaterThan(ExpectedScores.FLOOR);
+        assertThat(a.recordScore()).isEqualTo(100.0);
+        assertUpdates(renormalized(h), emitted, u(a), 1);
+        int afterFirst = renormalized(h).size();
+        emitted.put(a.resultId(), a);
+        for (JsonNode x : renormalized(h)) {
+            RecordResult original = emitted.get(x.get("result_id").asText());
+            emitted.put(
+                    original.resultId(),
+                    original.withScores(
+                            original.probability(),
+                            x.get("record_score").asDouble(),
+                            original.initialRecordScore()));
         }
+
+        RecordResult b = feedOne(h, anomaly(HISTORY + 1, 1e6));
+        assertThat(u(b)).isGreaterThan(u(a));
+        List<JsonNode> updates = renormalized(h).subList(afterFirst, renormalized(h).size());
+        assertUpdates(updates, emitted, u(b), 1);
+        // the first anomaly is the strong record the new maximum caps
+        JsonNode ofA = updateOf(updates, a);
+        assertThat(ofA.get("record_score").asDouble())
+                .isCloseTo(100 * (0.5 + 0.5 * u(a) / u(b)), within(1e-5))
+                .isLessThan(a.recordScore() - 1);
+        assertThat(ofA.get("initial_record_score").asDouble()).isEqualTo(100.0);
         h.close();
+    }
+
+    /**
+     * {@code updates} are exactly the records of {@code emitted} scoring at least {@code minChange}
+     * whose score against {@code windowMax} differs from the last one by at least {@code
+     * minChange}, each with that score.
+     */
+    static void assertUpdates(
+            List<JsonNode> updates,
+            Map<String, RecordResult> emitted,
+            double windowMax,
+            double minChange) {
+        Map<String, Double> expected = new HashMap<>();
+        for (RecordResult r : emitted.values()) {
+            double score = ExpectedScores.score(u(r), windowMax);
+            if (r.initialRecordScore() >= minChange
+                    && Math.abs(score - r.recordScore()) >= minChange) {
+                expected.put(r.resultId(), score);
+            }
+        }
+        assertThat(updates.stream().map(x -> x.get("result_id").asText()).toList())
+                .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (JsonNode x : updates) {
+            RecordResult original = emitted.get(x.get("result_id").asText());
+            assertThat(x.get("record_score").asDouble())
+                    .as("renormalized %s", x)
+                    .isCloseTo(expected.get(original.resultId()), within(1e-5));
+            assertThat(x.get("initial_record_score").asDouble())
+                    .isCloseTo(original.initialRecordScore(), within(1e-6));
+            assertThat(x.get("probability").asDouble()).isEqualTo(original.probability());
+            assertThat(x.get("is_interim").asBoolean()).isFalse();
+        }
     }
 
     @Test
     void aLargerAnomalyRenormalizesTheEarlierOneWithTheSameId() throws Exception {
-        var h = harness(spec());
+        var h = harness(spec("30d", 2));
         feed(h, history(2));
         RecordResult first = feedOne(h, anomaly(HISTORY, 3.0));
         assertThat(first.recordScore()).isEqualTo(100.0);
         feed(h, List.of(routine(HISTORY + 1, 0.7), routine(HISTORY + 2, 0.68)));
         int before = renormalized(h).size();
 
-        RecordResult second = feedOne(h, anomaly(HISTORY + 3, 5.0));
+        RecordResult second = feedOne(h, anomaly(HISTORY + 3, 1e6));
         assertThat(second.probability()).isLessThan(first.probability());
         assertThat(second.recordScore()).isEqualTo(100.0);
 
         List<JsonNode> updates = renormalized(h).subList(before, renormalized(h).size());
-        List<JsonNode> ofFirst =
-                updates.stream()
-                        .filter(u -> u.get("result_id").asText().equals(first.resultId()))
-                        .toList();
-        assertThat(ofFirst).hasSize(1);
-        JsonNode update = ofFirst.get(0);
+        JsonNode update = updateOf(updates, first);
         assertThat(update.get("result_type").asText()).isEqualTo("record");
         assertThat(update.get("timestamp").asLong()).isEqualTo(first.timestamp());
         assertThat(update.get("raw_score").asDouble()).isEqualTo(3.0);
-        double expected =
-                100
-                        * Scores.unusualness(first.probability())
-                        / Scores.unusualness(second.probability());
-        assertThat(expected).isLessThan(95);
+        // the relative cap 0.5 + 0.5 r binds: r = u(first) / u(second)
+        double expected = ExpectedScores.score(u(first), u(second));
+        assertThat(expected)
+                .isCloseTo(100 * (0.5 + 0.5 * u(first) / u(second)), within(1e-9))
+                .isLessThan(first.recordScore() - 2);
         assertThat(update.get("record_score").asDouble())
                 .isLessThan(first.recordScore())
                 .isCloseTo(expected, within(1e-5));
@@ -399,13 +485,15 @@ class RecordNormalizerTest {
     @Test
     void trackedRecordsOutsideTheWindowAreNotRenormalized() throws Exception {
         // 300 buckets of 5 minutes are 25 hours; the first anomaly is older than the window
-        var h = harness(spec("2h", 5));
+        var h = harness(spec("2h", 2));
         feed(h, history(3));
         RecordResult first = feedOne(h, anomaly(HISTORY, 3.0));
         int before = renormalized(h).size();
         long later = HISTORY + 2 * 12 + 1; // more than 2 hours later
-        RecordResult second = feedOne(h, anomaly(later, 5.0));
+        RecordResult second = feedOne(h, anomaly(later, 1e6));
         assertThat(second.recordScore()).isEqualTo(100.0);
+        // inside the window the first would have moved by more than min_change
+        assertThat(ExpectedScores.score(u(first), u(second))).isLessThan(first.recordScore() - 2);
         List<JsonNode> updates = renormalized(h).subList(before, renormalized(h).size());
         assertThat(updates).noneMatch(u -> u.get("result_id").asText().equals(first.resultId()));
         for (JsonNode u : updates) {
@@ -417,23 +505,24 @@ class RecordNormalizerTest {
 
     @Test
     void renormalizationSurvivesSnapshotAndRestore() throws Exception {
-        var original = harness(spec());
+        var original = harness(spec("30d", 2));
         feed(original, history(4));
         RecordResult first = feedOne(original, anomaly(HISTORY, 3.0));
         OperatorSubtaskState snapshot = original.snapshot(1L, 1L);
         int before = renormalized(original).size();
-        RecordResult expected = feedOne(original, anomaly(HISTORY + 1, 5.0));
+        RecordResult expected = feedOne(original, anomaly(HISTORY + 1, 1e6));
         List<JsonNode> all = renormalized(original);
         List<JsonNode> expectedUpdates = all.subList(before, all.size());
         original.close();
 
-        var restored = restore(spec(), snapshot);
-        RecordResult actual = feedOne(restored, anomaly(HISTORY + 1, 5.0));
+        var restored = restore(spec("30d", 2), snapshot);
+        RecordResult actual = feedOne(restored, anomaly(HISTORY + 1, 1e6));
         assertThat(actual.probability()).isEqualTo(expected.probability());
         assertThat(actual.recordScore()).isEqualTo(expected.recordScore());
         List<JsonNode> updates = renormalized(restored);
         assertThat(updates).isNotEmpty().containsExactlyInAnyOrderElementsOf(expectedUpdates);
-        assertThat(updates).anyMatch(u -> u.get("result_id").asText().equals(first.resultId()));
+        assertThat(updateOf(updates, first).get("record_score").asDouble())
+                .isCloseTo(ExpectedScores.score(u(first), u(actual)), within(1e-5));
         restored.close();
     }
 
@@ -472,7 +561,7 @@ class RecordNormalizerTest {
         OperatorSubtaskState snapshot = afterHistory(6);
         var h = restore(spec(), snapshot);
         // a huge interim score, then the bucket's final record
-        RecordResult interim = feedOne(h, record(HISTORY * SPAN, 4.0, 1, 1, true, true));
+        RecordResult interim = feedOne(h, record(HISTORY * SPAN, 1e6, 1, 1, true, true));
         assertThat(interim.isInterim()).isTrue();
         assertProbability(interim);
         assertThat(interim.probability()).isLessThan(1e-4);
@@ -486,8 +575,14 @@ class RecordNormalizerTest {
 
         assertThat(fin.isInterim()).isFalse();
         assertThat(fin.probability()).isEqualTo(finWithout.probability());
-        // the interim's larger unusualness did not enter the window: the final is the maximum
-        assertThat(fin.recordScore()).isEqualTo(finWithout.recordScore()).isEqualTo(100.0);
+        // the interim's larger unusualness did not enter the window: the final is the maximum,
+        // where with the interim as the maximum the relative cap would have lowered it
+        assertThat(u(interim)).isGreaterThan(u(fin));
+        assertThat(ExpectedScores.score(u(fin), u(interim)))
+                .isLessThan(ExpectedScores.score(u(fin), u(fin)) - 1);
+        assertThat(fin.recordScore())
+                .isEqualTo(finWithout.recordScore())
+                .isCloseTo(ExpectedScores.score(u(fin), u(fin)), within(1e-9));
         assertThat(renormalized(h)).containsExactlyInAnyOrderElementsOf(renormalized(reference));
         h.close();
         reference.close();
@@ -497,35 +592,61 @@ class RecordNormalizerTest {
     void anInterimRecordIsScoredAgainstTheWindowWithoutEnteringIt() throws Exception {
         var h = harness(spec());
         feed(h, history(13));
-        RecordResult a = feedOne(h, anomaly(HISTORY, 3.0));
-        double windowMax = Scores.unusualness(a.probability());
-        // a milder interim: its score is relative to the anomaly in the window
-        RecordResult interim = feedOne(h, record((HISTORY + 1) * SPAN, 0.95, 1, 1, true, true));
-        double u = Scores.unusualness(interim.probability());
+        RecordResult a = feedOne(h, anomaly(HISTORY, 1e6));
+        double windowMax = u(a);
+        // a milder graded interim: its score is capped relative to the anomaly in the window
+        RecordResult interim = feedOne(h, record((HISTORY + 1) * SPAN, 3.0, 1, 1, true, true));
+        double u = u(interim);
         assertThat(u).isPositive().isLessThan(windowMax);
-        assertThat(interim.recordScore()).isCloseTo(100 * u / windowMax, within(1e-9));
+        assertThat(interim.recordScore())
+                .isCloseTo(ExpectedScores.score(u, windowMax), within(1e-9))
+                .isCloseTo(100 * (0.5 + 0.5 * u / windowMax), within(1e-9))
+                .isLessThan(100 * Math.min(1, u / Scores.FULL_SCALE) - 1);
         assertThat(interim.initialRecordScore()).isEqualTo(interim.recordScore());
+        // and it did not enter the window: a final record like it scores the same
+        RecordResult fin = feedOne(h, anomaly(HISTORY + 1, 3.0));
+        assertThat(fin.probability()).isEqualTo(interim.probability());
+        assertThat(fin.recordScore()).isCloseTo(interim.recordScore(), within(1e-9));
         h.close();
     }
 
+    /**
+     * Confidence discounts the tail unusualness ({@code p' = p^confidence}, as before) and, below
+     * 0.5, damps the whole unusualness in proportion. An ungraded record at confidence 0.5 thus
+     * still has exactly half the unusualness; a graded one does not (its grade part is undamped at
+     * 0.5, only its tail part is discounted).
+     */
     @Test
-    void halfConfidenceHalvesTheUnusualness() throws Exception {
+    void confidenceDiscountsTheTailAndDampsAYoungForest() throws Exception {
         OperatorSubtaskState snapshot = afterHistory(7);
-        for (double raw : new double[] {3.0, 0.78, 0.72}) {
+        var probe = restore(spec(), snapshot);
+        for (double raw : new double[] {0.78, 0.72}) {
+            double tail = tail(probe, raw);
+            assertThat(tail).as("raw %s", raw).isPositive().isLessThan(3.0);
             var full = restore(spec(), snapshot);
             var half = restore(spec(), snapshot);
-            double grade = raw > 1 ? 1 : 0;
-            RecordResult sure = feedOne(full, record(HISTORY * SPAN, raw, grade, 1.0, true, false));
-            RecordResult unsure =
-                    feedOne(half, record(HISTORY * SPAN, raw, grade, 0.5, true, false));
-            double uSure = Scores.unusualness(sure.probability());
-            double uUnsure = Scores.unusualness(unsure.probability());
-            assertThat(uSure).as("raw %s", raw).isPositive();
-            assertThat(uUnsure).as("raw %s", raw).isCloseTo(uSure / 2, within(1e-9 * uSure));
+            RecordResult sure = feedOne(full, record(HISTORY * SPAN, raw, 0, 1.0, true, false));
+            RecordResult unsure = feedOne(half, record(HISTORY * SPAN, raw, 0, 0.5, true, false));
+            assertThat(u(sure)).as("raw %s", raw).isCloseTo(tail, within(1e-9));
+            assertThat(u(unsure)).as("raw %s", raw).isCloseTo(u(sure) / 2, within(1e-9));
             assertThat(unsure.probability()).isGreaterThan(sure.probability());
             full.close();
             half.close();
         }
+
+        double raw = 3.0;
+        double tail = tail(probe, raw);
+        assertThat(tail * 0.5).isGreaterThan(3.0);
+        var full = restore(spec(), snapshot);
+        var half = restore(spec(), snapshot);
+        RecordResult sure = feedOne(full, record(HISTORY * SPAN, raw, 1, 1.0, true, false));
+        RecordResult unsure = feedOne(half, record(HISTORY * SPAN, raw, 1, 0.5, true, false));
+        assertThat(u(sure)).isCloseTo(ExpectedScores.graded(tail, raw, 1, 1.0), within(1e-9));
+        assertThat(u(unsure)).isCloseTo(ExpectedScores.graded(tail, raw, 1, 0.5), within(1e-9));
+        // only the tail part shrinks: less unusual, but by far less than half
+        assertThat(u(unsure)).isLessThan(u(sure)).isGreaterThan(u(sure) / 2);
+        full.close();
+        half.close();
 
         // confidence 0 means no evidence at all
         var none = restore(spec(), snapshot);
@@ -533,6 +654,120 @@ class RecordNormalizerTest {
         assertThat(r.probability()).isEqualTo(1.0);
         assertThat(r.recordScore()).isZero();
         none.close();
+        probe.close();
+    }
+
+    /**
+     * A young forest (confidence below 0.5) scores erratically: a graded record's unusualness is
+     * damped in proportion, so at confidence 0.25 it is exactly half of what the same record has at
+     * any confidence of at least 0.5. (Exactly half when the confidence-discounted tail adds
+     * nothing, i.e. is at most 3 at the higher confidence; further out the discount of the tail
+     * also differs, which {@link #confidenceDiscountsTheTailAndDampsAYoungForest} covers.)
+     */
+    @Test
+    void aYoungForestHasHalfTheUnusualnessOfAMatureOneWhenGraded() throws Exception {
+        OperatorSubtaskState snapshot = afterHistory(17);
+        var probe = restore(spec(), snapshot);
+        for (double[] rg : new double[][] {{0.75, 1.0}, {0.8, 0.5}, {0.82, 0.3}}) {
+            double raw = rg[0];
+            double grade = rg[1];
+            // within the ungraded range even at full confidence: the tail adds nothing
+            assertThat(tail(probe, raw)).as("raw %s", raw).isLessThanOrEqualTo(3.0);
+            Map<Double, Double> u = new HashMap<>();
+            for (double confidence : new double[] {1.0, 0.75, 0.5, 0.25, 0.1}) {
+                var h = restore(spec(), snapshot);
+                RecordResult r =
+                        feedOne(h, record(HISTORY * SPAN, raw, grade, confidence, true, false));
+                assertProbability(r);
+                u.put(confidence, u(r));
+                h.close();
+            }
+            double mature =
+                    RecordNormalizer.UNGRADED_MAX_UNUSUALNESS
+                            + RecordNormalizer.GRADE_SPAN * grade
+                            + RecordNormalizer.RAW_SCORE_TIE * raw / (1 + raw);
+            assertThat(u.get(1.0)).as("raw %s", raw).isCloseTo(mature, within(1e-9));
+            assertThat(u.get(0.75)).as("raw %s", raw).isCloseTo(mature, within(1e-9));
+            assertThat(u.get(0.5)).as("raw %s", raw).isCloseTo(mature, within(1e-9));
+            assertThat(u.get(0.25)).as("raw %s", raw).isCloseTo(mature / 2, within(1e-9));
+            assertThat(u.get(0.1)).as("raw %s", raw).isCloseTo(mature / 5, within(1e-9));
+        }
+        probe.close();
+    }
+
+    @Test
+    void anUngradedRecordNeverScoresAboveTheUngradedMaximum() throws Exception {
+        OperatorSubtaskState snapshot = afterHistory(18);
+        double cap = ExpectedScores.ungradedMaxScore();
+        assertThat(cap).isLessThan(50.0);
+        for (double raw : new double[] {0.9, 3.0, 50, 1e6, 1e12, Double.MAX_VALUE}) {
+            var h = restore(spec(), snapshot);
+            // threshold above the raw score: the raw score itself is judged
+            RecordResult r =
+                    feedOne(h, record(0, HISTORY * SPAN, raw, 0, Double.MAX_VALUE, 1, true, false));
+            assertProbability(r);
+            assertThat(u(r))
+                    .as("raw %s", raw)
+                    .isLessThanOrEqualTo(RecordNormalizer.UNGRADED_MAX_UNUSUALNESS + 1e-12);
+            assertThat(r.recordScore()).as("raw %s", raw).isLessThanOrEqualTo(cap + 1e-9);
+            assertThat(Severity.of(r.recordScore())).isIn(Severity.WARNING, Severity.MINOR);
+            if (raw >= 3.0) {
+                // far out in the tail: exactly at the cap
+                assertThat(r.probability()).as("raw %s", raw).isCloseTo(1e-3, within(1e-15));
+                assertThat(r.recordScore()).as("raw %s", raw).isCloseTo(cap, within(1e-9));
+                // the same record graded by its forest is well above it
+                var graded = restore(spec(), snapshot);
+                RecordResult g = feedOne(graded, record(HISTORY * SPAN, raw, 1, 1, true, false));
+                assertThat(g.recordScore()).as("raw %s", raw).isGreaterThan(cap + 10);
+                graded.close();
+            }
+            h.close();
+        }
+
+        // and in sequence, after a strong anomaly raised the window maximum
+        var h = restore(spec(), snapshot);
+        feedOne(h, anomaly(HISTORY, 1e6));
+        for (int b = 1; b <= 5; b++) {
+            RecordResult r =
+                    feedOne(h, record(0, (HISTORY + b) * SPAN, 1e9 * b, 0, 1e300, 1, true, false));
+            assertThat(r.recordScore()).isLessThanOrEqualTo(cap + 1e-9);
+        }
+        h.close();
+    }
+
+    @Test
+    void amongGradeOneRecordsAHigherRawScoreScoresHigher() throws Exception {
+        OperatorSubtaskState snapshot = afterHistory(19);
+        double[] raws = {0.72, 0.8, 0.9, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 1e3, 1e6, 1e9};
+        RecordResult previous = null;
+        for (double raw : raws) {
+            var h = restore(spec(), snapshot);
+            RecordResult r = feedOne(h, anomaly(HISTORY, raw));
+            h.close();
+            assertProbability(r);
+            assertThat(r.recordScore()).as("raw %s", raw).isBetween(0.0, 100.0);
+            // an anomaly scores above every record its forest did not grade
+            assertThat(u(r)).isGreaterThan(RecordNormalizer.UNGRADED_MAX_UNUSUALNESS);
+            if (previous != null) {
+                assertThat(r.probability())
+                        .as("raw %s after %s", raw, previous.rawScore())
+                        .isLessThan(previous.probability());
+                if (previous.recordScore() < 100.0) {
+                    assertThat(r.recordScore())
+                            .as("raw %s after %s", raw, previous.rawScore())
+                            .isGreaterThan(previous.recordScore());
+                } else {
+                    assertThat(r.recordScore()).isEqualTo(100.0);
+                }
+            }
+            previous = r;
+        }
+        // the range is used: a mild anomaly is not critical, a far one is
+        assertThat(previous.recordScore()).isEqualTo(100.0);
+        var h = restore(spec(), snapshot);
+        RecordResult mild = feedOne(h, anomaly(HISTORY, raws[0]));
+        assertThat(mild.recordScore()).isLessThan(75.0);
+        h.close();
     }
 
     @Test
@@ -553,22 +788,56 @@ class RecordNormalizerTest {
 
     @Test
     void detectorsAreNormalizedIndependently() throws Exception {
-        var h = harness(spec());
+        var h = harness(spec("30d", 2));
         feed(h, history(9));
         RecordResult a = feedOne(h, anomaly(HISTORY, 3.0));
         int before = renormalized(h).size();
-        // detector 1 has no history: its first records cannot be rare
+        // detector 1 has no history: its raw score is not rare in detector 0's history terms
+        // (there it would be far out in the tail); only the grade counts
         RecordResult d1 = record(1, HISTORY * SPAN, 50.0, 1, 1, 1, true, false);
         RecordResult scored = feedOne(h, d1);
         assertThat(scored.detectorIndex()).isEqualTo(1);
-        assertThat(scored.probability()).isEqualTo(1.0);
-        assertThat(scored.recordScore()).isZero();
-        assertThat(renormalized(h)).hasSize(before);
+        double gradeOnly =
+                RecordNormalizer.UNGRADED_MAX_UNUSUALNESS
+                        + RecordNormalizer.GRADE_SPAN
+                        + RecordNormalizer.RAW_SCORE_TIE * 50.0 / 51.0;
+        assertThat(u(scored)).isCloseTo(gradeOnly, within(1e-9));
+        assertThat(u(scored)).isLessThan(u(a));
+        // scored against its own window (itself), not against detector 0's maximum
+        assertThat(scored.recordScore())
+                .isCloseTo(ExpectedScores.score(u(scored), u(scored)), within(1e-9));
+        // an ungraded record of detector 1 cannot be rare at all yet
+        RecordResult ungraded =
+                feedOne(h, record(1, (HISTORY + 1) * SPAN, 50.0, 0, 100, 1, true, false));
+        assertThat(ungraded.probability()).isEqualTo(1.0);
+        assertThat(ungraded.recordScore()).isZero();
+        // a strong anomaly of detector 1 does not renormalize detector 0's records
+        feed(h, history(19).stream().map(r -> withDetector(r, 1, HISTORY + 2)).toList());
+        RecordResult big =
+                feedOne(h, record(1, (2 * HISTORY + 2) * SPAN, 1e6, 1, 1, 1, true, false));
+        assertThat(u(big)).isGreaterThan(u(a));
+        assertThat(renormalized(h).subList(before, renormalized(h).size()))
+                .noneMatch(x -> x.get("detector_index").asInt() == 0);
         // and detector 0 still has its own maximum
-        RecordResult b = feedOne(h, anomaly(HISTORY + 1, 3.0));
-        assertThat(b.recordScore()).isLessThanOrEqualTo(100.0).isGreaterThan(50.0);
+        RecordResult b = feedOne(h, anomaly(2 * HISTORY + 3, 3.0));
+        assertThat(b.recordScore())
+                .isCloseTo(ExpectedScores.score(u(b), Math.max(u(a), u(b))), within(1e-9))
+                .isGreaterThan(ExpectedScores.score(u(b), u(big)));
         assertThat(a.recordScore()).isEqualTo(100.0);
         h.close();
+    }
+
+    /** {@code r} as a record of {@code detector}, {@code shift} buckets later. */
+    static RecordResult withDetector(RecordResult r, int detector, long shift) {
+        return record(
+                detector,
+                r.timestamp() + shift * SPAN,
+                r.rawScore(),
+                r.grade(),
+                r.threshold(),
+                r.confidence(),
+                r.modelReady(),
+                r.isInterim());
     }
 
     @Test
@@ -576,21 +845,47 @@ class RecordNormalizerTest {
         var h = harness(spec());
         feed(h, history(8));
         RecordResult absurd = feedOne(h, anomaly(HISTORY, 1e6));
-        assertThat(absurd.probability()).isGreaterThan(0.0).isLessThan(1e-300);
+        // the tail is compressed: even the most extreme score has a bounded unusualness
+        double most =
+                RecordNormalizer.UNGRADED_MAX_UNUSUALNESS
+                        + RecordNormalizer.GRADE_SPAN
+                        + RecordNormalizer.RAW_SCORE_TIE
+                        + RecordNormalizer.TAIL_WEIGHT
+                                * Math.log10(1 + (Scores.unusualness(0.0) - 3) / 3);
+        assertThat(absurd.probability()).isGreaterThan(0.0).isLessThan(1e-6);
+        assertThat(u(absurd)).isLessThanOrEqualTo(most + 1e-9);
         assertThat(absurd.recordScore()).isEqualTo(100.0);
-        RecordResult nan = feedOne(h, anomaly(HISTORY + 1, Double.NaN));
-        assertProbability(nan);
-        RecordResult infinite = feedOne(h, anomaly(HISTORY + 2, Double.POSITIVE_INFINITY));
-        assertProbability(infinite);
         feedOne(h, anomaly(HISTORY + 3, 1e9));
         feedOne(h, record((HISTORY + 4) * SPAN, 1e12, 1, 0.999, true, true));
+        feedOne(h, anomaly(HISTORY + 5, Double.MAX_VALUE));
         for (RecordResult r : output(h)) {
             assertProbability(r);
+            assertThat(u(r)).isLessThanOrEqualTo(most + 1e-9);
             assertThat(r.recordScore()).isBetween(0.0, 100.0);
             assertThat(r.initialRecordScore()).isBetween(0.0, 100.0);
         }
         for (JsonNode u : renormalized(h)) {
             assertThat(u.get("probability").asDouble()).isGreaterThan(0.0).isLessThanOrEqualTo(1);
+        }
+        h.close();
+    }
+
+    /**
+     * A ready record graded by its forest with a NaN or infinite raw score must still get a
+     * probability in (0, 1]: a NaN raw score counts as 0 and an infinite one as the largest tie (a
+     * first version of the new formula gave NaN here).
+     */
+    @Test
+    void nanAndInfiniteRawScoresStillGetAProbability() throws Exception {
+        var h = harness(spec());
+        feed(h, history(8));
+        RecordResult nan = feedOne(h, anomaly(HISTORY + 1, Double.NaN));
+        assertProbability(nan);
+        RecordResult infinite = feedOne(h, anomaly(HISTORY + 2, Double.POSITIVE_INFINITY));
+        assertProbability(infinite);
+        for (RecordResult r : output(h)) {
+            assertProbability(r);
+            assertThat(r.recordScore()).isBetween(0.0, 100.0);
         }
         h.close();
     }
@@ -634,25 +929,26 @@ class RecordNormalizerTest {
 
     @Test
     void whenTheMaximumLeavesTheWindowTheRemainingRecordsMoveUp() throws Exception {
-        var h = harness(spec("1h", 5)); // 12 buckets
+        var h = harness(spec("1h", 2)); // 12 buckets
         feed(h, history(16));
-        RecordResult big = feedOne(h, anomaly(HISTORY, 5.0));
+        RecordResult big = feedOne(h, anomaly(HISTORY, 1e6));
         RecordResult smaller = feedOne(h, anomaly(HISTORY + 1, 3.0));
         assertThat(big.recordScore()).isEqualTo(100.0);
-        assertThat(smaller.recordScore()).isLessThan(95.0);
+        // capped relative to the big one
+        assertThat(smaller.recordScore())
+                .isCloseTo(ExpectedScores.score(u(smaller), u(big)), within(1e-9))
+                .isLessThan(ExpectedScores.score(u(smaller), u(smaller)) - 2);
         int before = renormalized(h).size();
         // 13 buckets after the big one it is out of the window; the smaller one is the maximum
         for (int b = 2; b <= 13; b++) {
             feedOne(h, routine(HISTORY + b, 0.7));
         }
         List<JsonNode> all = renormalized(h);
-        List<JsonNode> ofSmaller =
-                all.subList(before, all.size()).stream()
-                        .filter(u -> u.get("result_id").asText().equals(smaller.resultId()))
-                        .toList();
-        assertThat(ofSmaller).hasSize(1);
-        assertThat(ofSmaller.get(0).get("record_score").asDouble()).isEqualTo(100.0);
-        assertThat(ofSmaller.get(0).get("initial_record_score").asDouble())
+        JsonNode ofSmaller = updateOf(all.subList(before, all.size()), smaller);
+        assertThat(ofSmaller.get("record_score").asDouble())
+                .isCloseTo(ExpectedScores.score(u(smaller), u(smaller)), within(1e-5))
+                .isGreaterThan(smaller.recordScore());
+        assertThat(ofSmaller.get("initial_record_score").asDouble())
                 .isCloseTo(smaller.recordScore(), within(1e-6));
         h.close();
     }

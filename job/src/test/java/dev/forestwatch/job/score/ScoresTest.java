@@ -34,27 +34,112 @@ class ScoresTest {
         assertThat(Scores.normalizedScore(Double.NaN, 10.0, 1.0)).isZero();
     }
 
+    /** Unusualness values of every magnitude, and the window maxima and floors to try. */
+    private static final double[] US = {
+        1e-9, 0.01, 0.3, 1, 2.5, 3, 4, 5, 6, 7.5, 8, 9, 10, 12, 15, 20, 50, 100, 307.6, 1e6
+    };
+
+    private static final double[] MAXIMA = {0, 0.5, 3, 6, 8, 10, 12, 20, 40, 307.6};
+
     @Test
-    void normalizedScoreIsLinearUpToTheWindowMaximum() {
-        assertThat(Scores.normalizedScore(2.5, 10.0, 1.0)).isCloseTo(25.0, within(TOLERANCE));
-        assertThat(Scores.normalizedScore(5.0, 10.0, 1.0)).isCloseTo(50.0, within(TOLERANCE));
-        assertThat(Scores.normalizedScore(7.5, 10.0, 1.0)).isCloseTo(75.0, within(TOLERANCE));
-        assertThat(Scores.normalizedScore(10.0, 10.0, 1.0)).isEqualTo(100.0);
-        assertThat(Scores.normalizedScore(40.0, 10.0, 1.0)).isEqualTo(100.0);
+    void normalizedScoreIsTheAbsoluteScaleWhenTheWindowMaximumIsAtOrBelowIt() {
+        double fs = Scores.FULL_SCALE;
+        // the record is the window's maximum (or above it): r >= 1, only u / FULL_SCALE counts
+        for (double u : US) {
+            double expected = 100 * Math.min(1, u / fs);
+            assertThat(Scores.normalizedScore(u, u, 1.0))
+                    .as("u %s", u)
+                    .isCloseTo(expected, within(1e-9));
+            assertThat(Scores.normalizedScore(u, u / 2, 1e-3))
+                    .as("u %s", u)
+                    .isCloseTo(expected, within(1e-9));
+        }
+        assertThat(Scores.normalizedScore(fs / 4, fs / 4, 0.1)).isCloseTo(25.0, within(TOLERANCE));
+        assertThat(Scores.normalizedScore(fs / 2, fs / 2, 0.1)).isCloseTo(50.0, within(TOLERANCE));
+        assertThat(Scores.normalizedScore(0.75 * fs, 0.75 * fs, 0.1))
+                .isCloseTo(75.0, within(TOLERANCE));
+        assertThat(Scores.normalizedScore(fs, fs, 1.0)).isEqualTo(100.0);
+        assertThat(Scores.normalizedScore(4 * fs, fs, 1.0)).isEqualTo(100.0);
+        // an ungraded record (u at most 3) is at most 100 * 3 / FULL_SCALE, wherever the window
+        for (double max : MAXIMA) {
+            assertThat(Scores.normalizedScore(3, max, 6)).isLessThanOrEqualTo(100 * 3 / fs);
+        }
     }
 
     @Test
-    void floorAppliesWhenTheWindowMaximumIsSmall() {
-        // A quiet window (max 0.5) must not make u = 0.5 a full-score anomaly.
-        assertThat(Scores.normalizedScore(0.5, 0.5, 6.0)).isCloseTo(100.0 / 12, within(1e-9));
-        assertThat(Scores.normalizedScore(3.0, 0.5, 6.0)).isCloseTo(50.0, within(TOLERANCE));
-        assertThat(Scores.normalizedScore(6.0, 0.0, 6.0)).isEqualTo(100.0);
-        // Once the window maximum exceeds the floor, the floor no longer matters.
-        assertThat(Scores.normalizedScore(4.0, 8.0, 6.0)).isCloseTo(50.0, within(TOLERANCE));
+    void theRelativeCapBindsWhenAStrongerRecordIsInTheWindow() {
+        double fs = Scores.FULL_SCALE;
+        // 0.5 + 0.5 r binds for r >= 1/2 when the absolute part is full
+        double u = 2 * fs;
+        assertThat(Scores.normalizedScore(u, 1.25 * u, 6)).isCloseTo(90.0, within(1e-9));
+        assertThat(Scores.normalizedScore(u, 2 * u, 6)).isCloseTo(75.0, within(1e-9));
+        assertThat(Scores.normalizedScore(u, 1.6 * u, 6))
+                .isCloseTo(100 * (0.5 + 0.5 / 1.6), within(1e-9));
+        // 1.5 r binds below r = 1/2
+        assertThat(Scores.normalizedScore(u, 4 * u, 6)).isCloseTo(37.5, within(1e-9));
+        assertThat(Scores.normalizedScore(u, 10 * u, 6)).isCloseTo(15.0, within(1e-9));
+        // a weak record is not capped by a somewhat stronger one (its absolute part is lower)...
+        assertThat(Scores.normalizedScore(0.1 * fs, 1.2 * fs, 6)).isCloseTo(10.0, within(1e-9));
+        // ...but is by a window maximum above 1.5 FULL_SCALE, through 1.5 r
+        assertThat(Scores.normalizedScore(0.1 * fs, 4 * fs, 6)).isCloseTo(3.75, within(1e-9));
+        // the floor takes the window maximum's place when that is below it
+        assertThat(Scores.normalizedScore(3 * fs, 0.5, 4 * fs)).isCloseTo(87.5, within(1e-9));
+        assertThat(Scores.normalizedScore(3 * fs, 0.5, 1.0)).isEqualTo(100.0);
+        // once the window maximum exceeds the floor, the floor no longer matters
+        assertThat(Scores.normalizedScore(u, 2 * u, 6))
+                .isEqualTo(Scores.normalizedScore(u, 2 * u, 1e-3));
     }
 
     @Test
-    void withoutAnyScaleAPositiveUnusualnessIsFull() {
-        assertThat(Scores.normalizedScore(0.1, 0.0, 0.0)).isEqualTo(100.0);
+    void normalizedScoreIsTheSmallestOfItsParts() {
+        for (double floor : new double[] {0.5, 6}) {
+            for (double max : MAXIMA) {
+                for (double u : US) {
+                    double r = u / Math.max(max, floor);
+                    double expected =
+                            100
+                                    * Math.min(
+                                            1,
+                                            Math.min(
+                                                    u / Scores.FULL_SCALE,
+                                                    Math.min(1.5 * r, 0.5 + 0.5 * r)));
+                    assertThat(Scores.normalizedScore(u, max, floor))
+                            .as("u %s, max %s, floor %s", u, max, floor)
+                            .isCloseTo(expected, within(1e-9));
+                }
+            }
+        }
+    }
+
+    @Test
+    void normalizedScoreIsNeverAbove100AndNonDecreasingInTheUnusualness() {
+        for (double floor : new double[] {0, 0.5, 6}) {
+            for (double max : MAXIMA) {
+                double previous = 0;
+                for (int i = 0; i <= 4000; i++) {
+                    double u = i * 0.01;
+                    double score = Scores.normalizedScore(u, max, floor);
+                    assertThat(score)
+                            .as("u %s, max %s, floor %s", u, max, floor)
+                            .isBetween(0.0, 100.0)
+                            .isGreaterThanOrEqualTo(previous);
+                    previous = score;
+                }
+                for (double u :
+                        new double[] {1e3, 1e6, Double.MAX_VALUE, Double.POSITIVE_INFINITY}) {
+                    assertThat(Scores.normalizedScore(u, max, floor)).isEqualTo(100.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withoutAnyScaleOnlyTheAbsolutePartCounts() {
+        double fs = Scores.FULL_SCALE;
+        assertThat(Scores.normalizedScore(0.1, 0.0, 0.0))
+                .isCloseTo(100 * 0.1 / fs, within(TOLERANCE));
+        assertThat(Scores.normalizedScore(fs, 0.0, 0.0)).isEqualTo(100.0);
+        assertThat(Scores.normalizedScore(0.5 * fs, Double.NaN, 0.0))
+                .isCloseTo(50.0, within(TOLERANCE));
     }
 }
