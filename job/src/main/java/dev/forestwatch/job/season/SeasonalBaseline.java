@@ -418,7 +418,7 @@ public final class SeasonalBaseline {
         final long slotWidth;
         final double pointsPerSlot;
         final float[] values;
-        final int[] visits;
+        final short[] visits; // saturating at Short.MAX_VALUE: only 1/n below the floor matters
         int visitedSlots;
         long completeAt = Long.MIN_VALUE;
         final double[] level;
@@ -458,7 +458,7 @@ public final class SeasonalBaseline {
             this.slotWidth = slotWidth;
             this.pointsPerSlot = pointsPerSlot;
             this.values = new float[slots * dims];
-            this.visits = new int[slots];
+            this.visits = new short[slots];
             this.level = new double[dims];
             this.decay = decay;
             this.testDecay = testDecay;
@@ -490,8 +490,8 @@ public final class SeasonalBaseline {
             for (float v : values) {
                 out.writeFloat(v);
             }
-            for (int v : visits) {
-                out.writeInt(v);
+            for (short v : visits) {
+                out.writeShort(v);
             }
             out.writeInt(visitedSlots);
             out.writeLong(completeAt);
@@ -522,7 +522,7 @@ public final class SeasonalBaseline {
                 p.values[i] = in.readFloat();
             }
             for (int i = 0; i < slots; i++) {
-                p.visits[i] = in.readInt();
+                p.visits[i] = in.readShort();
             }
             p.visitedSlots = in.readInt();
             p.completeAt = in.readLong();
@@ -596,7 +596,10 @@ public final class SeasonalBaseline {
 
             int slot = Math.min(slots - 1, (int) position(timestamp));
             double sigma = weight > 0 ? Math.sqrt(seasonSq / weight / dims) : Double.NaN;
-            int n = ++visits[slot];
+            if (visits[slot] < Short.MAX_VALUE) {
+                visits[slot]++;
+            }
+            int n = visits[slot];
             if (n == 1) {
                 visitedSlots++;
                 if (complete()) {
@@ -618,9 +621,6 @@ public final class SeasonalBaseline {
                     v = Math.max(lo, Math.min(hi, v));
                 }
                 values[i] = (float) (values[i] + alpha * (v - values[i]));
-            }
-            if (visits[slot] == Integer.MAX_VALUE) {
-                visits[slot] = Integer.MAX_VALUE - 1;
             }
         }
     }
