@@ -151,9 +151,9 @@ class AirlineScoringITCase {
     /**
      * A later, larger spike is critical too, and renormalization can only lower the earlier record,
      * never raise it, keeping its initial score. (The forest's raw score grows little beyond an
-     * obvious outlier, 7.5 for the 3x spike, 7.6 for the 8x one, so the two are about equally
-     * unusual and the earlier record may keep its score: the absolute ceiling binds first; the
-     * renormalization mechanics are covered by {@code RecordNormalizerTest}.)
+     * obvious outlier: 7.5 for the 3x spike, 7.6 for a 40x one we tried, so the two are about
+     * equally unusual and the earlier record may keep its score: the absolute ceiling binds first;
+     * the renormalization mechanics are covered by {@code RecordNormalizerTest}.)
      */
     @Test
     void aLaterLargerAnomalyIsCriticalAndNeverRaisesTheEarlierRecord() throws Exception {
