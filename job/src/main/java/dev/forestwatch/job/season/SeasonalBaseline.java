@@ -139,13 +139,17 @@ public final class SeasonalBaseline {
                 throw new IllegalArgumentException("value must be finite, got " + v);
             }
         }
-        double[] reference = reference(timestamp);
         learnCadence(timestamp);
-        remember(timestamp, value);
-        if (profiles != null) {
-            for (Profile p : profiles) {
-                p.update(timestamp, value);
-            }
+        // each complete profile's reference at this time, before the point teaches it: computed
+        // once, used for the returned reference, the replay ring and the profile's own test
+        double[][] refs = new double[profiles == null ? 0 : profiles.length][];
+        for (int i = 0; i < refs.length; i++) {
+            refs[i] = profiles[i].complete() ? profiles[i].at(timestamp) : null;
+        }
+        double[] reference = active < 0 ? null : refs[active];
+        remember(timestamp, value, refs);
+        for (int i = 0; i < refs.length; i++) {
+            profiles[i].update(timestamp, value, refs[i]);
         }
         points++;
         int before = active;
@@ -366,7 +370,7 @@ public final class SeasonalBaseline {
         profiles = list.toArray(new Profile[0]);
     }
 
-    private void remember(long timestamp, double[] value) {
+    private void remember(long timestamp, double[] value, double[][] refs) {
         int slot;
         if (replaySize < REPLAY_CAPACITY) {
             slot = (replayHead + replaySize) % REPLAY_CAPACITY;
@@ -378,8 +382,7 @@ public final class SeasonalBaseline {
         replayTimes[slot] = timestamp;
         int width = periods.length * dims;
         for (int i = 0; i < periods.length; i++) {
-            Profile p = profiles != null && i < profiles.length ? profiles[i] : null;
-            double[] ref = p != null && p.complete() ? p.at(timestamp) : null;
+            double[] ref = i < refs.length ? refs[i] : null;
             for (int d = 0; d < dims; d++) {
                 replayDeviations[slot * width + i * dims + d] =
                         ref == null ? Float.NaN : (float) (value[d] - ref[d]);
@@ -563,10 +566,10 @@ public final class SeasonalBaseline {
             return levelSq > 0 ? seasonSq / levelSq : 1.0;
         }
 
-        void update(long timestamp, double[] x) {
-            boolean complete = complete();
+        /** Learns one point; {@code ref} is this profile's reference for it, null if incomplete. */
+        void update(long timestamp, double[] x, double[] ref) {
+            boolean complete = ref != null;
             if (complete) {
-                double[] ref = at(timestamp);
                 double es = 0;
                 double el = 0;
                 for (int d = 0; d < dims; d++) {
