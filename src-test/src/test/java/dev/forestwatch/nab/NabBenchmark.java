@@ -238,12 +238,13 @@ class NabBenchmark {
             try (var w = Files.newBufferedWriter(csv)) {
                 w.write(
                         "timestamp,value,raw_score,grade,threshold,confidence,typical,"
-                                + "anomaly_offset_ms,probability,record_score,model_ready\n");
+                                + "anomaly_offset_ms,probability,record_score,model_ready,"
+                                + "range_excess\n");
                 for (RecordResult r : run.records()) {
                     w.write(
                             String.format(
                                     Locale.ROOT,
-                                    "%d,%s,%s,%s,%s,%s,%s,%d,%s,%s,%d%n",
+                                    "%d,%s,%s,%s,%s,%s,%s,%d,%s,%s,%d,%s%n",
                                     r.timestamp(),
                                     r.actual()[0],
                                     r.rawScore(),
@@ -254,7 +255,8 @@ class NabBenchmark {
                                     r.timestamp() - r.anomalyTimestamp(),
                                     r.probability(),
                                     r.initialRecordScore(),
-                                    r.modelReady() ? 1 : 0));
+                                    r.modelReady() ? 1 : 0,
+                                    r.rangeExcess()));
                 }
             }
         }

@@ -15,6 +15,7 @@ import dev.forestwatch.job.config.Side;
 import dev.forestwatch.job.detect.ForestFactory;
 import dev.forestwatch.job.detect.ForestParams;
 import dev.forestwatch.job.detect.ForestSerializer;
+import dev.forestwatch.job.detect.SeenRange;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.ResultIds;
 import dev.forestwatch.job.model.SeriesPoint;
@@ -37,6 +38,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -88,10 +90,13 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private final ModelSpec model;
     private final int maxSeries;
     private final long[] seasonalPeriods;
+    private final boolean rangeRule;
+    private final double rangeMargin;
 
     private transient MapState<Long, BucketAccumulator> openBuckets;
     private transient ValueState<ThresholdedRandomCutForest> forest;
     private transient ValueState<SeasonalBaseline> seasons;
+    private transient ValueState<double[]> seenRange;
     private transient Counter seasonalRebuilds;
     private transient ValueState<SeriesMeta> meta;
     private transient ValueState<Long> lastScoredBucket;
@@ -123,6 +128,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         this.model = spec.model();
         this.maxSeries = spec.limits().maxSeriesPerSubtask();
         this.seasonalPeriods = spec.model().seasonality().periodMillis();
+        this.rangeMargin = spec.scoring().rangeMargin();
+        this.rangeRule = !Double.isNaN(rangeMargin);
     }
 
     /** The forest settings of a spec's model section for a detector. */
@@ -167,6 +174,10 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         ValueStateDescriptor<SeasonalBaseline> seasonsDesc =
                 new ValueStateDescriptor<>("seasonal-baseline", new SeasonalBaselineSerializer());
         seasonsDesc.enableTimeToLive(ttl);
+        ValueStateDescriptor<double[]> rangeDesc =
+                new ValueStateDescriptor<>(
+                        "seen-range", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        rangeDesc.enableTimeToLive(ttl);
         ValueStateDescriptor<SeriesMeta> metaDesc =
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesMeta.class));
         metaDesc.enableTimeToLive(ttl);
@@ -180,6 +191,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         openBuckets = getRuntimeContext().getMapState(bucketsDesc);
         forest = getRuntimeContext().getState(forestDesc);
         seasons = getRuntimeContext().getState(seasonsDesc);
+        seenRange = getRuntimeContext().getState(rangeDesc);
         meta = getRuntimeContext().getState(metaDesc);
         lastScoredBucket = getRuntimeContext().getState(lastScoredDesc);
         lastEventBucket = getRuntimeContext().getState(lastEventDesc);
@@ -369,6 +381,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         openBuckets.clear();
         forest.clear();
         seasons.clear();
+        seenRange.clear();
         meta.clear();
         lastScoredBucket.clear();
         lastEventBucket.clear();
@@ -394,12 +407,16 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
         SeasonalBaseline season = seasonsOrNew(detector);
         ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector, season);
+        double[][] range = {rangeRule ? seenRange.value() : null};
         if (detector.perEvent()) {
-            model = scoreEvents(ctx.getCurrentKey(), series, detector, acc, model, season, out);
+            model =
+                    scoreEvents(
+                            ctx.getCurrentKey(), series, detector, acc, model, season, range, out);
         } else {
             BucketAccumulator a = acc == null ? new BucketAccumulator() : acc;
             double[] value = a.value(aggregation, detector.dimensions());
-            Scored s = score(ctx.getCurrentKey(), model, season, detector, bucket, value, true);
+            Scored s =
+                    score(ctx.getCurrentKey(), model, season, range, detector, bucket, value, true);
             model = s.model();
             out.collect(
                     record(
@@ -417,6 +434,9 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         forest.update(model);
         if (season != null) {
             seasons.update(season);
+        }
+        if (range[0] != null) {
+            seenRange.update(range[0]);
         }
         sampleForestBytes(model);
         openBuckets.remove(bucket);
@@ -456,6 +476,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             BucketAccumulator acc,
             ThresholdedRandomCutForest model,
             SeasonalBaseline season,
+            double[][] range,
             Collector<RecordResult> out) {
         int dims = detector.dimensions();
         int n = acc.eventTimes.length;
@@ -473,7 +494,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             seq = ts == previous ? seq + 1 : 0;
             previous = ts;
             double[] value = Arrays.copyOfRange(acc.eventValues, i * dims, (i + 1) * dims);
-            Scored s = score(key, model, season, detector, ts, value, true);
+            Scored s = score(key, model, season, range, detector, ts, value, true);
             model = s.model();
             out.collect(record(key, series, detector, ts, value, 1, influencers, s, false, seq));
         }
@@ -496,7 +517,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         // Score the partial bucket on a copy: the real forest must see each bucket once, final.
         ThresholdedRandomCutForest scratch = copier.copy(live);
         double[] value = acc.value(detector.function().aggregation(), detector.dimensions());
-        Scored s = score(key, scratch, seasons.value(), detector, bucket, value, false);
+        double[][] range = {rangeRule ? seenRange.value() : null};
+        Scored s = score(key, scratch, seasons.value(), range, detector, bucket, value, false);
         interimRecords.inc();
         out.collect(
                 record(
@@ -594,6 +616,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             double[] typical,
             double[] attribution,
             String[] seasonality,
+            double rangeExcess,
             long anomalyTimestamp,
             boolean ready,
             long nanos,
@@ -603,6 +626,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             String key,
             ThresholdedRandomCutForest model,
             SeasonalBaseline season,
+            double[][] range,
             DetectorSpec detector,
             long timestamp,
             double[] value,
@@ -674,6 +698,17 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             grade = 0;
             ready = false;
         }
+        double rangeExcess = 0;
+        if (rangeRule) {
+            // judged against the range before this point, and only once the forest is ready: a
+            // young series breaks its own range all the time
+            if (ready) {
+                rangeExcess = SeenRange.excess(range[0], value, detector.function().side());
+            }
+            if (learn) {
+                range[0] = SeenRange.observe(range[0], value);
+            }
+        }
         long nanos = System.nanoTime() - started;
         if (scoringMicros != null) {
             scoringMicros.update(nanos / 1000);
@@ -686,6 +721,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 typical,
                 attribution,
                 seasonality(season),
+                rangeExcess,
                 anomalyTimestamp,
                 ready,
                 nanos,
@@ -813,7 +849,17 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 s.typical(),
                 s.attribution(),
                 s.seasonality(),
-                Reasons.of(detector, value, s.typical(), s.attribution(), byValue, partitionValue),
+                s.rangeExcess(),
+                Reasons.withRange(
+                        Reasons.of(
+                                detector,
+                                value,
+                                s.typical(),
+                                s.attribution(),
+                                byValue,
+                                partitionValue),
+                        s.rangeExcess(),
+                        rangeMargin),
                 infFields,
                 infValues,
                 s.rawScore(),

@@ -53,6 +53,21 @@ public final class Reasons {
         return b.toString();
     }
 
+    /**
+     * The explanation with the range rule's part when the value left its series' range by more than
+     * the margin, e.g. {@code "... (42% beyond the range seen so far)"}.
+     */
+    public static String withRange(String reason, double rangeExcess, double margin) {
+        if (!(rangeExcess > margin)) {
+            return reason;
+        }
+        String amount =
+                rangeExcess >= 10
+                        ? String.format(Locale.ROOT, "%.0f times the range", rangeExcess)
+                        : String.format(Locale.ROOT, "%.0f%% of the range", 100 * rangeExcess);
+        return reason + " (" + amount + " beyond the range seen so far)";
+    }
+
     /** Up to three decimals, no trailing zeros, no exponent for everyday magnitudes. */
     static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {

@@ -37,6 +37,12 @@ public final class JobSpecLoader {
     /** Classpath location of the bundled demo spec (a copy of {@code config/jobs/demo.yaml}). */
     public static final String DEMO_RESOURCE = "/specs/demo.yaml";
 
+    /**
+     * Default {@code scoring.range_margin}: 5% of the range, the margin of Numenta's HTM "spatial
+     * anomaly" rule, taken as published rather than tuned.
+     */
+    public static final double DEFAULT_RANGE_MARGIN = 0.05;
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private JobSpecLoader() {}
@@ -634,12 +640,13 @@ public final class JobSpecLoader {
                             n.pathOf("typical"),
                             "unknown value '" + typical + "', expected one of forecast, anomalies");
         }
+        double rangeMargin = n.numberOrNone("range_margin", DEFAULT_RANGE_MARGIN, 0.0, 10.0);
         CutoffSpec cutoff = readCutoff(n.child("cutoff"), jobId);
         n.rejectUnknownKeys();
         if (window.isZero() || window.isNegative()) {
             n.problem(n.pathOf("renormalization_window"), "must be positive");
         }
-        return new ScoringSpec(minRecord, window, minChange, floor, forecast, cutoff);
+        return new ScoringSpec(minRecord, window, minChange, floor, forecast, rangeMargin, cutoff);
     }
 
     private static CutoffSpec readCutoff(SpecNode n, String jobId) {

@@ -15,6 +15,9 @@ import java.time.Duration;
  *     anomaly has been seen in the window
  * @param forecastTypical whether every record gets a typical value from a one-step forecast of its
  *     forest (about 0.5 ms per record), or only anomalous records (the forest's expected value)
+ * @param rangeMargin a value beyond the range its series has seen by more than this fraction of the
+ *     range is an anomaly even when the forest does not grade it (the "new extreme" rule); NaN when
+ *     the rule is off
  * @param cutoff continuous raw-score cutoff recomputation, or null when disabled
  */
 public record ScoringSpec(
@@ -23,5 +26,6 @@ public record ScoringSpec(
         double renormalizationMinChange,
         double normalizationFloor,
         boolean forecastTypical,
+        double rangeMargin,
         CutoffSpec cutoff)
         implements Serializable {}

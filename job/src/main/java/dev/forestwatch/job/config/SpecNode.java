@@ -135,6 +135,21 @@ final class SpecNode {
         return d;
     }
 
+    /** A number, or NaN when the key says {@code none}. */
+    double numberOrNone(String key, double fallback, double min, double max) {
+        JsonNode v = node.get(key);
+        if (v != null && v.isTextual() && v.asText().trim().equalsIgnoreCase("none")) {
+            known.add(key);
+            return Double.NaN;
+        }
+        if (v != null && v.isTextual()) {
+            known.add(key);
+            problem(pathOf(key), "expected a number or none, got " + describe(v));
+            return fallback;
+        }
+        return number(key, fallback, min, max);
+    }
+
     boolean bool(String key, boolean fallback) {
         known.add(key);
         JsonNode v = node.get(key);

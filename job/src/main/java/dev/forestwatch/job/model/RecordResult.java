@@ -25,6 +25,9 @@ import java.io.Serializable;
  * @param seasonality the periods the series' seasonal memory uses (e.g. {@code 1d}, {@code 1w}),
  *     shortest first, or null while it uses none; {@code typical} then includes the seasonal
  *     reference of the record's time
+ * @param rangeExcess how far the value lies beyond the range the series has seen before, as a
+ *     fraction of that range (0 inside it, and while the forest is warming up; see {@code
+ *     SeenRange})
  * @param reason a short human explanation
  * @param influencerFields influencer field names, parallel to {@code influencerValues}; a field
  *     appears once per value it took in the bucket
@@ -60,6 +63,7 @@ public record RecordResult(
         double[] typical,
         double[] attribution,
         String[] seasonality,
+        double rangeExcess,
         String reason,
         String[] influencerFields,
         String[] influencerValues,
@@ -95,6 +99,7 @@ public record RecordResult(
                 typical,
                 attribution,
                 seasonality,
+                rangeExcess,
                 reason,
                 influencerFields,
                 influencerValues,

@@ -56,6 +56,9 @@ public final class ResultJson {
         if (r.typical() != null) {
             n.set("typical", array(r.typical()));
         }
+        if (r.rangeExcess() > 0) {
+            n.put("range_excess", round(r.rangeExcess()));
+        }
         if (r.seasonality() != null && r.seasonality().length > 0) {
             var periods = n.putArray("seasonality");
             for (String p : r.seasonality()) {

@@ -44,6 +44,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private final double floor;
     private final double minRecordScore;
     private final long closeDelayMillis;
+    private final double rangeMargin;
 
     private transient ValueState<ScoreModel> model;
     private transient ValueState<Double> lastWindowMax;
@@ -59,6 +60,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         this.minChange = s.renormalizationMinChange();
         this.floor = s.normalizationFloor();
         this.minRecordScore = s.minRecordScore();
+        this.rangeMargin = s.rangeMargin();
         this.closeDelayMillis =
                 spec.analysis().bucketSpan().toMillis() + spec.event().allowedLateness().toMillis();
     }
@@ -144,13 +146,13 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
             m = new ScoreModel();
         }
         if (r.isInterim()) {
-            double p = probability(m, r);
+            double p = probability(m, r, rangeMargin);
             double score = Scores.normalizedScore(Scores.unusualness(p), m.windowMax(), floor);
             out.collect(r.withScores(p, score, score));
             return;
         }
         m.expireBefore(r.timestamp() - windowMillis);
-        double p = probability(m, r);
+        double p = probability(m, r, rangeMargin);
         if (r.modelReady()) {
             m.addRawScore(r.rawScore());
         }
@@ -230,6 +232,13 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     static final double YOUNG_CONFIDENCE = 0.5;
 
     /**
+     * Unusualness per decade of range excess beyond the margin, for a record that leaves its
+     * series' range: at the margin it ranks with a fully graded record (major); ten times the
+     * margin adds 2 (critical), a hundred times 4.
+     */
+    static final double RANGE_WEIGHT = 2.0;
+
+    /**
      * The record's probability, {@code 10^-u}, from its unusualness {@code u}:
      *
      * <ul>
@@ -241,13 +250,16 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
      *   <li>not graded: the tail probability of its effective score among the detector's past raw
      *       scores, discounted by the forest's data confidence ({@code p' = p^confidence}), and at
      *       most {@link #UNGRADED_MAX_UNUSUALNESS};
+     *   <li>when the value leaves the range its series has seen by more than {@code rangeMargin} of
+     *       that range (excess {@code x}), at least {@code 3 + 2 + 0.1 + 2 log10(x / rangeMargin)}:
+     *       a new extreme is an anomaly whatever the forest's grade;
      *   <li>either way damped while the forest is young: times {@code min(1, confidence / 0.5)}.
      * </ul>
      *
      * This ranks anomalies better than the grade alone or the tail probability alone on the NAB
      * corpus (README, "Detection quality"); a not-ready forest gives 1.
      */
-    static double probability(ScoreModel m, RecordResult r) {
+    static double probability(ScoreModel m, RecordResult r, double rangeMargin) {
         if (!r.modelReady()) {
             return 1.0;
         }
@@ -265,6 +277,14 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
                             + TAIL_WEIGHT * Math.log10(1 + excess);
         } else {
             u = Math.min(tail, UNGRADED_MAX_UNUSUALNESS);
+        }
+        if (rangeMargin >= 0 && r.rangeExcess() > rangeMargin) {
+            double breach =
+                    UNGRADED_MAX_UNUSUALNESS
+                            + GRADE_SPAN
+                            + RAW_SCORE_TIE
+                            + RANGE_WEIGHT * Math.log10(r.rangeExcess() / rangeMargin);
+            u = Math.max(u, Math.min(breach, 300.0));
         }
         u *= Math.min(1, confidence / YOUNG_CONFIDENCE);
         return Math.max(Double.MIN_NORMAL, Math.pow(10, -u));

@@ -114,6 +114,45 @@ class BucketScorerTest {
     }
 
     @Test
+    void aValueBeyondTheSeenRangeCarriesItsExcessAndSaysSo() throws Exception {
+        var both = harness(spec("mean", "latency"));
+        var high = harness(spec("high_mean", "latency"));
+        for (var h : List.of(both, high)) {
+            for (int b = 0; b < 120; b++) {
+                h.processElement(point("a", b * SPAN + 1, 10 + (b % 11)), b * SPAN + 1);
+                h.processWatermark(new Watermark((b + 1) * SPAN - 1));
+            }
+        }
+        List<RecordResult> routine = records(both);
+        // (values at the old edges lie a hair outside: the range relaxes by 1e-5 per point)
+        assertThat(routine)
+                .hasSize(120)
+                .allSatisfy(r -> assertThat(r.rangeExcess()).isLessThan(1e-3));
+        assertThat(routine.get(119).modelReady()).isTrue();
+        // the range is [10, 20]: 40 lies two ranges above it, 0 one range below
+        long t = 120 * SPAN;
+        for (var h : List.of(both, high)) {
+            h.processElement(point("a", t + 1, 40), t + 1);
+            h.processWatermark(new Watermark(t + SPAN - 1));
+            h.processElement(point("a", t + SPAN + 1, 0), t + SPAN + 1);
+            h.processWatermark(new Watermark(t + 2 * SPAN - 1));
+        }
+        List<RecordResult> out = records(both);
+        RecordResult spike = out.get(120);
+        assertThat(spike.rangeExcess()).isCloseTo(2.0, within(1e-3));
+        assertThat(spike.reason()).endsWith("(200% of the range beyond the range seen so far)");
+        // the spike widened the range to [10, 40]: 0 lies a third of it below
+        assertThat(out.get(121).rangeExcess()).isCloseTo(1.0 / 3, within(1e-3));
+        // a high-side detector ignores the drop
+        List<RecordResult> highOut = records(high);
+        assertThat(highOut.get(120).rangeExcess()).isCloseTo(2.0, within(1e-3));
+        assertThat(highOut.get(121).rangeExcess()).isZero();
+        assertThat(highOut.get(121).reason()).doesNotContain("beyond the range");
+        both.close();
+        high.close();
+    }
+
+    @Test
     void closingABucketRemovesItsAccumulator() throws Exception {
         var h = harness(spec("median", "latency"));
         h.processElement(point("a", 1000, 3), 1000);
@@ -126,8 +165,8 @@ class BucketScorerTest {
                 .singleElement()
                 .satisfies(r -> assertThat(r.actual()).containsExactly(2.0));
         // the open bucket is gone; the forest, the seasonal baseline (seasonality defaults to
-        // auto) and the last-scored bucket were added
-        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 3);
+        // auto), the seen range and the last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 4);
         // the series' expiry only
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.close();
@@ -169,8 +208,9 @@ class BucketScorerTest {
         h.processWatermark(new Watermark(SPAN - 1));
         seasonal.processWatermark(new Watermark(SPAN - 1));
         assertThat(records(h)).singleElement();
-        // the open bucket is gone; only the forest and the last-scored bucket were added
-        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 2);
+        // the open bucket is gone; only the forest, the seen range and the last-scored bucket
+        // were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 3);
         // the seasonal spec keeps one more entry: the series' seasonal baseline
         assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries() + 1);
         h.close();

@@ -73,6 +73,16 @@ class JobSpecLoaderTest {
                 .containsExactly(Duration.ofDays(1), Duration.ofDays(7));
         assertThat(parse(MINIMAL + "model:\n  seasonality: none\n").model().seasonality())
                 .isEqualTo(SeasonalitySpec.none());
+        // the new-extreme rule is on with HTM's 5% margin; none turns it off
+        assertThat(spec.scoring().rangeMargin()).isEqualTo(0.05);
+        assertThat(parse(MINIMAL + "scoring:\n  range_margin: 0.2\n").scoring().rangeMargin())
+                .isEqualTo(0.2);
+        assertThat(parse(MINIMAL + "scoring:\n  range_margin: none\n").scoring().rangeMargin())
+                .isNaN();
+        assertThat(problemsOf(MINIMAL + "scoring:\n  range_margin: wide\n"))
+                .contains("scoring.range_margin: expected a number or none, got");
+        assertThat(problemsOf(MINIMAL + "scoring:\n  range_margin: -1\n"))
+                .contains("scoring.range_margin: must be between 0.0 and 10.0");
         assertThat(spec.event().timestampField()).isEqualTo("timestamp");
         assertThat(spec.event().timestampFormat().kind()).isEqualTo(TimestampFormat.Kind.ISO8601);
         assertThat(spec.limits().stateTtl()).isEqualTo(Duration.ofDays(7));

@@ -50,6 +50,7 @@ class ScoreSampleRouterTest {
                 null,
                 null,
                 null,
+                0.0,
                 "reason",
                 new String[0],
                 new String[0],

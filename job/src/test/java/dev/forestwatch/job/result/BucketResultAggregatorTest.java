@@ -142,6 +142,7 @@ class BucketResultAggregatorTest {
                         null,
                         null,
                         null,
+                        0.0,
                         "test",
                         new String[] {"host", "region"},
                         new String[] {host, region},

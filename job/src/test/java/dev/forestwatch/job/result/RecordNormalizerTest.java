@@ -45,6 +45,10 @@ class RecordNormalizerTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static JobSpec spec(String window, double minChange) {
+        return spec(window, minChange, "");
+    }
+
+    static JobSpec spec(String window, double minChange, String extraScoring) {
         return JobSpecLoader.parse(
                 """
                 job_id: %s
@@ -68,8 +72,9 @@ class RecordNormalizerTest {
                   renormalization_window: %s
                   renormalization_min_change: %s
                   normalization_floor: 6
+                %s
                 """
-                        .formatted(JOB, window, minChange),
+                        .formatted(JOB, window, minChange, extraScoring),
                 "normalizer-test",
                 Path.of("."));
     }
@@ -114,6 +119,19 @@ class RecordNormalizerTest {
             double confidence,
             boolean modelReady,
             boolean interim) {
+        return record(detector, ts, raw, grade, threshold, confidence, modelReady, interim, 0.0);
+    }
+
+    static RecordResult record(
+            int detector,
+            long ts,
+            double raw,
+            double grade,
+            double threshold,
+            double confidence,
+            boolean modelReady,
+            boolean interim,
+            double rangeExcess) {
         return new RecordResult(
                 ResultIds.record(JOB, ts, SPAN / 1000, detector, "host=a", 0),
                 JOB,
@@ -130,6 +148,7 @@ class RecordNormalizerTest {
                 null,
                 null,
                 null,
+                rangeExcess,
                 "test",
                 new String[] {"host"},
                 new String[] {"a"},
@@ -733,6 +752,67 @@ class RecordNormalizerTest {
             assertThat(r.recordScore()).isLessThanOrEqualTo(cap + 1e-9);
         }
         h.close();
+    }
+
+    @Test
+    void aValueBeyondItsSeriesRangeIsAnAnomalyWhateverItsGrade() throws Exception {
+        OperatorSubtaskState snapshot = afterHistory(21);
+        double margin = JobSpecLoader.DEFAULT_RANGE_MARGIN;
+        double cap = ExpectedScores.ungradedMaxScore();
+        long ts = HISTORY * SPAN;
+        // inside the margin: an ungraded record stays at most minor
+        var h = restore(spec(), snapshot);
+        RecordResult inside = feedOne(h, record(0, ts, 0.7, 0, 1, 1, true, false, margin * 0.9));
+        assertThat(inside.recordScore()).isLessThanOrEqualTo(cap + 1e-9);
+        h.close();
+        double previous = 0;
+        for (double x : new double[] {margin * 1.01, 0.2, 0.5, 5, 1e6}) {
+            h = restore(spec(), snapshot);
+            RecordResult r = feedOne(h, record(0, ts, 0.7, 0, 1, 1, true, false, x));
+            h.close();
+            double expected =
+                    RecordNormalizer.UNGRADED_MAX_UNUSUALNESS
+                            + RecordNormalizer.GRADE_SPAN
+                            + RecordNormalizer.RAW_SCORE_TIE
+                            + RecordNormalizer.RANGE_WEIGHT * Math.log10(x / margin);
+            assertThat(u(r)).as("excess %s", x).isCloseTo(expected, within(1e-9));
+            if (previous < 100) {
+                assertThat(r.recordScore()).as("excess %s", x).isGreaterThan(previous);
+            } else {
+                assertThat(r.recordScore()).isEqualTo(100.0);
+            }
+            previous = r.recordScore();
+        }
+        // just past the margin it ranks with a fully graded record (major), far past it critical
+        h = restore(spec(), snapshot);
+        RecordResult justOut = feedOne(h, record(0, ts, 0.7, 0, 1, 1, true, false, 0.06));
+        h.close();
+        assertThat(Severity.of(justOut.recordScore())).isEqualTo(Severity.MAJOR);
+        h = restore(spec(), snapshot);
+        RecordResult farOut = feedOne(h, record(0, ts, 0.7, 0, 1, 1, true, false, 1.0));
+        h.close();
+        assertThat(Severity.of(farOut.recordScore())).isEqualTo(Severity.CRITICAL);
+        // a graded record that is also out of range keeps the larger of the two
+        h = restore(spec(), snapshot);
+        RecordResult both = feedOne(h, record(0, ts, 1e9, 1, 1, 1, true, false, 0.06));
+        h.close();
+        assertThat(u(both)).isGreaterThan(u(justOut));
+        // a young forest is damped like any other record
+        h = restore(spec(), snapshot);
+        RecordResult young = feedOne(h, record(0, ts, 0.7, 0, 1, 0.25, true, false, 1.0));
+        h.close();
+        assertThat(u(young)).isCloseTo(u(farOut) * 0.5, within(1e-9));
+    }
+
+    @Test
+    void theRangeRuleIsOffWithRangeMarginNone() throws Exception {
+        JobSpec off = spec("30d", 5, "  range_margin: none");
+        assertThat(off.scoring().rangeMargin()).isNaN();
+        var h = harness(off);
+        feed(h, history(22));
+        RecordResult r = feedOne(h, record(0, HISTORY * SPAN, 0.7, 0, 1, 1, true, false, 100));
+        h.close();
+        assertThat(r.recordScore()).isLessThanOrEqualTo(ExpectedScores.ungradedMaxScore() + 1e-9);
     }
 
     @Test
