@@ -64,7 +64,10 @@ public final class Reasons {
         String amount =
                 rangeExcess >= 10
                         ? String.format(Locale.ROOT, "%.0f times the range", rangeExcess)
-                        : String.format(Locale.ROOT, "%.0f%% of the range", 100 * rangeExcess);
+                        : String.format(
+                                Locale.ROOT,
+                                rangeExcess < 0.1 ? "%.1f%% of the range" : "%.0f%% of the range",
+                                100 * rangeExcess);
         return reason + " (" + amount + " beyond the range seen so far)";
     }
 
