@@ -6,6 +6,7 @@ import dev.forestwatch.connectors.dynamodb.CutoffTableSink;
 import dev.forestwatch.connectors.raw.RawEvent;
 import dev.forestwatch.job.alert.AlertFunction;
 import dev.forestwatch.job.alert.AlertKey;
+import dev.forestwatch.job.alert.PolicyPrefilter;
 import dev.forestwatch.job.bucket.BucketScorer;
 import dev.forestwatch.job.config.CutoffSpec;
 import dev.forestwatch.job.config.JobSpec;
@@ -213,6 +214,9 @@ public final class AnomalyPipeline {
                                         .name("Buckets to alert candidates"));
         SingleOutputStreamOperator<Alert> alerts =
                 candidates
+                        .filter(new PolicyPrefilter(spec.alerting()))
+                        .uid(OperatorUids.ALERT_PREFILTER)
+                        .name("Drop candidates no alert policy can match")
                         .keyBy(new AlertKey(), Types.STRING)
                         .connect(cutoffs.broadcast(AlertFunction.CUTOFFS))
                         .process(

@@ -31,6 +31,10 @@ public final class OperatorUids {
     public static final String INFLUENCER_ALERT_CANDIDATES = "influencer-alert-candidates";
     public static final String BUCKET_ALERT_CANDIDATES = "bucket-alert-candidates";
     public static final String ALERTS = "alerts";
+
+    /** Drops alert candidates that no policy can match, before the alert keyBy. */
+    public static final String ALERT_PREFILTER = "alert-prefilter";
+
     public static final String ALERTS_JSON = "alerts-json";
     public static final String ALERT_MESSAGES = "alert-messages";
 

@@ -70,6 +70,7 @@ class AnomalyPipelineTest {
                         OperatorUids.RECORDS_JSON,
                         OperatorUids.SCORE_SAMPLES,
                         OperatorUids.CUTOFF_RECOMPUTER,
+                        OperatorUids.ALERT_PREFILTER,
                         OperatorUids.ALERTS,
                         OperatorUids.ALERT_MESSAGES,
                         "records-file-sink",

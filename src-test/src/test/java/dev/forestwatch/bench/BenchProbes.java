@@ -31,6 +31,22 @@ final class BenchProbes {
     /** {@link System#nanoTime()} when the latest record reached the sink. */
     static final AtomicLong lastRecordNanos = new AtomicLong();
 
+    /**
+     * Records with a timestamp at or after this are the steady-state part of a throughput run
+     * (forests full); {@link Long#MAX_VALUE} when not measuring one.
+     */
+    static volatile long steadyFromMillis = Long.MAX_VALUE;
+
+    /** nanoTime and process CPU time when the first steady-state record reached the sink. */
+    static final AtomicLong steadyStartNanos = new AtomicLong();
+
+    static final AtomicLong steadyStartCpuNanos = new AtomicLong();
+
+    /** Steady-state records, and the process CPU time at the latest of them (sampled). */
+    static final AtomicLong steadyRecords = new AtomicLong();
+
+    static final AtomicLong steadyLastCpuNanos = new AtomicLong();
+
     /** Bucket start → nanoTime when the watermark first passed that bucket's end. */
     static final Map<Long, Long> bucketClosedNanos = new ConcurrentHashMap<>();
 
@@ -45,6 +61,10 @@ final class BenchProbes {
         firstEventNanos.set(0);
         records.set(0);
         lastRecordNanos.set(0);
+        steadyStartNanos.set(0);
+        steadyStartCpuNanos.set(0);
+        steadyRecords.set(0);
+        steadyLastCpuNanos.set(0);
         bucketClosedNanos.clear();
         alerts.clear();
     }
@@ -65,9 +85,26 @@ final class BenchProbes {
         @Override
         public RecordResult map(RecordResult r) {
             records.incrementAndGet();
-            lastRecordNanos.set(System.nanoTime());
+            long now = System.nanoTime();
+            lastRecordNanos.set(now);
+            if (r.timestamp() >= steadyFromMillis) {
+                long n = steadyRecords.incrementAndGet();
+                if (n == 1) {
+                    steadyStartNanos.set(now);
+                    steadyStartCpuNanos.set(processCpuNanos());
+                } else if (n % 256 == 0) {
+                    steadyLastCpuNanos.set(processCpuNanos());
+                }
+            }
             return r;
         }
+    }
+
+    /** CPU time of the whole JVM (every thread: tasks, GC, JIT), nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Stamps each alert as it leaves the alert operator (chained to it, same thread). */

@@ -56,11 +56,21 @@ import org.openjdk.jol.info.GraphLayout;
 class PipelineBench {
     @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
-    // Throughput scenario: default model, several events per series and bucket.
-    static final int TP_SERIES = Integer.getInteger("bench.tp.series", 40);
-    static final int TP_BUCKETS = Integer.getInteger("bench.tp.buckets", 150);
-    static final int TP_EVENTS_PER_BUCKET = 10;
-    static final int REPETITIONS = Integer.getInteger("bench.repetitions", 3);
+    // Throughput scenario: default spec at steady state, two events per series and bucket; the
+    // first TP_WARM_BUCKETS fill the forests and are not timed, the rest take 30 s or more.
+    static final int TP_SERIES = Integer.getInteger("bench.tp.series", 50);
+    static final int TP_BUCKETS = Integer.getInteger("bench.tp.buckets", 4000);
+    static final int TP_WARM_BUCKETS = Integer.getInteger("bench.tp.warm", 1000);
+    static final int TP_EVENTS_PER_BUCKET = 2;
+    static final int REPETITIONS = Integer.getInteger("bench.repetitions", 5);
+    // Extra spec text for the throughput job, e.g. "scoring: {typical: forecast}" to compare.
+    static final String TP_EXTRA_SPEC = System.getProperty("bench.tp.spec", "");
+    // false: time the job only (to compare two specs without repeating the bare loops)
+    static final boolean TP_BARE =
+            Boolean.parseBoolean(System.getProperty("bench.tp.bare", "true"));
+    // Which scenarios run (all by default): throughput, scale, latency.
+    static final List<String> SCENARIOS =
+            List.of(System.getProperty("bench.scenarios", "throughput,scale,latency").split(","));
 
     // Scaling scenario: many short series with a small forest, so 100k series fit in the heap.
     static final int[] SCALE_SERIES = {1_000, 10_000, 100_000};
@@ -86,11 +96,17 @@ class PipelineBench {
     void run(@InjectMiniCluster MiniCluster cluster) throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(out);
-        throughput();
-        report.write(out.resolve("results.json"));
-        scaling(cluster);
-        report.write(out.resolve("results.json"));
-        latency();
+        if (SCENARIOS.contains("throughput")) {
+            throughput();
+            report.write(out.resolve("results.json"));
+        }
+        if (SCENARIOS.contains("scale")) {
+            scaling(cluster);
+            report.write(out.resolve("results.json"));
+        }
+        if (SCENARIOS.contains("latency")) {
+            latency();
+        }
         report.add(
                 "bench.duration_s",
                 (System.nanoTime() - started) / 1e9,
@@ -114,41 +130,75 @@ class PipelineBench {
                         SPAN_MILLIS,
                         1,
                         false);
-        JobSpec spec = spec("bench-throughput", data.file(), "1m", "");
-        List<Double> eventRates = new ArrayList<>();
+        JobSpec spec = spec("bench-throughput", data.file(), "1m", TP_EXTRA_SPEC);
+        long steadyPoints = (long) (TP_BUCKETS - TP_WARM_BUCKETS) * TP_SERIES;
         List<Double> pointRates = new ArrayList<>();
-        for (int rep = -1; rep < REPETITIONS; rep++) { // rep -1 warms up
+        List<Double> cpuMicros = new ArrayList<>();
+        for (int rep = -1; rep < REPETITIONS; rep++) { // rep -1 warms up the JVM
             BenchProbes.reset();
+            BenchProbes.steadyFromMillis = BenchData.START + TP_WARM_BUCKETS * SPAN_MILLIS;
             StreamExecutionEnvironment env = environment();
             build(env, spec, fileSource(spec, false));
             env.execute("bench-throughput");
+            BenchProbes.steadyFromMillis = Long.MAX_VALUE;
             long records = BenchProbes.records.get();
-            if (records != data.points()) {
+            long steady = BenchProbes.steadyRecords.get();
+            if (records != data.points() || steady != steadyPoints) {
                 throw new IllegalStateException(
-                        "expected " + data.points() + " records, got " + records);
+                        "expected "
+                                + data.points()
+                                + " records ("
+                                + steadyPoints
+                                + " steady), got "
+                                + records
+                                + " ("
+                                + steady
+                                + ")");
             }
-            double seconds = elapsedSeconds();
-            log("job run %d: %.2f s for %d events", rep, seconds, data.events());
+            double seconds =
+                    (BenchProbes.lastRecordNanos.get() - BenchProbes.steadyStartNanos.get()) / 1e9;
+            long cpuSampled = (steady / 256) * 256 - 1;
+            double cpu =
+                    (BenchProbes.steadyLastCpuNanos.get() - BenchProbes.steadyStartCpuNanos.get())
+                            / 1e3
+                            / cpuSampled;
+            double rate = (steady - 1) / seconds;
+            log(
+                    "job run %d: steady state %.1f s, %.0f points/s, %.1f us CPU per point",
+                    rep, seconds, rate, cpu);
             if (rep >= 0) {
-                eventRates.add(data.events() / seconds);
-                pointRates.add(records / seconds);
+                pointRates.add(rate);
+                cpuMicros.add(cpu);
             }
+        }
+        if (!TP_BARE) {
+            addSpread(
+                    "throughput.job.points_per_s",
+                    pointRates,
+                    "points/s",
+                    "job only; extra spec: " + TP_EXTRA_SPEC);
+            addSpread("throughput.job.cpu_us_per_point", cpuMicros, "us", "job only");
+            return;
         }
         ForestParams params =
                 BucketScorer.forestParams(spec.model(), spec.analysis().detectors().get(0));
         List<Double> bareRates = new ArrayList<>();
+        List<Double> bareCpu = new ArrayList<>();
         List<Double> bareForecastRates = new ArrayList<>();
+        List<Double> bareForecastCpu = new ArrayList<>();
         for (int rep = -1; rep < REPETITIONS; rep++) {
-            double rate = bareLoop(params, data, false);
-            log("bare run %d: %.0f points/s", rep, rate);
+            double[] r = bareLoop(params, data, false);
+            log("bare run %d: %.0f points/s, %.1f us CPU per point", rep, r[0], r[1]);
             if (rep >= 0) {
-                bareRates.add(rate);
+                bareRates.add(r[0]);
+                bareCpu.add(r[1]);
             }
         }
         for (int rep = 0; rep < REPETITIONS; rep++) {
-            double rate = bareLoop(params, data, true);
-            log("bare+forecast run %d: %.0f points/s", rep, rate);
-            bareForecastRates.add(rate);
+            double[] r = bareLoop(params, data, true);
+            log("bare+forecast run %d: %.0f points/s, %.1f us CPU per point", rep, r[0], r[1]);
+            bareForecastRates.add(r[0]);
+            bareForecastCpu.add(r[1]);
         }
         double job = Percentiles.median(pointRates);
         double bare = Percentiles.median(bareRates);
@@ -156,70 +206,113 @@ class PipelineBench {
         String shape =
                 String.format(
                         Locale.ROOT,
-                        "%d series x %d one-minute buckets x %d events",
+                        "%d series x %d one-minute buckets x %d events, timed from bucket %d on",
                         TP_SERIES,
                         TP_BUCKETS,
-                        TP_EVENTS_PER_BUCKET);
-        report.add(
-                "throughput.job.events_per_s",
-                Percentiles.median(eventRates),
-                "events/s",
-                "full job, file source to discarding sinks, parallelism 1, default model; "
-                        + shape);
-        report.add(
+                        TP_EVENTS_PER_BUCKET,
+                        TP_WARM_BUCKETS);
+        addSpread(
                 "throughput.job.points_per_s",
-                job,
+                pointRates,
                 "points/s",
-                "same runs: buckets scored (one forest point each) per second");
-        report.add(
+                "full job, file source to discarding sinks, parallelism 1, default spec (typical"
+                        + " values included); steady state; "
+                        + shape);
+        addSpread(
+                "throughput.job.cpu_us_per_point",
+                cpuMicros,
+                "us",
+                "same runs: CPU time of the whole JVM (all threads) per steady-state point");
+        addSpread(
                 "throughput.bare.points_per_s",
-                bare,
+                bareRates,
                 "points/s",
                 "bare ThresholdedRandomCutForest.process loop over the same bucket means, same"
-                        + " forest settings (ForestFactory)");
-        report.add(
+                        + " forest settings (ForestFactory), timed over the same buckets");
+        addSpread(
+                "throughput.bare.cpu_us_per_point",
+                bareCpu,
+                "us",
+                "same loops: CPU time of the looping thread per timed point");
+        addSpread(
                 "throughput.bare_forecast.points_per_s",
-                bareForecast,
+                bareForecastRates,
                 "points/s",
-                "bare loop doing what the job's scorer does per bucket with scoring.typical:"
-                        + " forecast: extrapolate(1) once the forest is ready, then process");
+                "bare loop doing what scoring.typical: forecast costs per bucket:"
+                        + " extrapolate(1) once the forest is ready, then process");
+        addSpread(
+                "throughput.bare_forecast.cpu_us_per_point",
+                bareForecastCpu,
+                "us",
+                "same loops: CPU time of the looping thread per timed point");
         report.add(
                 "throughput.ratio_job_to_bare",
                 job / bare,
                 "ratio",
-                "job points/s divided by bare process-loop points/s");
+                "median job points/s divided by median bare process-loop points/s (target 0.85)");
         report.add(
                 "throughput.ratio_job_to_bare_forecast",
                 job / bareForecast,
                 "ratio",
-                "job points/s divided by bare process+forecast points/s");
+                "median job points/s divided by median bare process+forecast points/s");
         report.method(
                 "throughput",
                 "Input: "
                         + shape
                         + " written to a CSV file and read by the production file source. Each"
-                        + " job run is a fresh bounded job on the MiniCluster (parallelism 1);"
-                        + " time runs from the first event leaving the source (a map chained to"
-                        + " it) to the last record reaching its discarding sink, so start-up and"
-                        + " teardown are excluded. One warm-up run, then the median of "
+                        + " job run is a fresh bounded job on the MiniCluster (parallelism 1)."
+                        + " Steady state: the first "
+                        + TP_WARM_BUCKETS
+                        + " buckets fill the forests (sample size 256) and are not timed; time"
+                        + " runs from the first record of bucket "
+                        + TP_WARM_BUCKETS
+                        + " reaching its discarding sink to the last record, so start-up, warm-up"
+                        + " and teardown are excluded. CPU time is the JVM's process CPU time"
+                        + " over the same span (sampled every 256 records). One warm-up run, then"
+                        + " the median (min, max) of "
                         + REPETITIONS
                         + " runs. The bare loops feed the same per-bucket means, bucket by bucket"
                         + " across series as the job does, into fresh forests built by"
-                        + " ForestFactory from the job's ForestParams; one warm-up and the median"
-                        + " of "
+                        + " ForestFactory from the job's ForestParams, in the same JVM, timing"
+                        + " (wall and thread CPU) the same buckets; one warm-up and the median of "
                         + REPETITIONS
                         + " runs.");
     }
 
-    /** Points per second of fresh forests fed the data's bucket means in the job's order. */
-    private static double bareLoop(ForestParams params, BenchData.Written data, boolean forecast) {
+    /** Adds the median of {@code samples} with their min and max. */
+    private void addSpread(String key, List<Double> samples, String unit, String what) {
+        report.add(
+                key,
+                Percentiles.median(samples),
+                unit,
+                what
+                        + String.format(
+                                Locale.ROOT,
+                                " [median of %d; min %.1f, max %.1f]",
+                                samples.size(),
+                                Percentiles.of(samples, 0.001),
+                                Percentiles.of(samples, 100)));
+    }
+
+    /**
+     * Points per second and thread CPU microseconds per point of fresh forests fed the data's
+     * bucket means in the job's order, timing only the buckets after the warm-up.
+     */
+    private static double[] bareLoop(
+            ForestParams params, BenchData.Written data, boolean forecast) {
         ThresholdedRandomCutForest[] forests = new ThresholdedRandomCutForest[data.series()];
         for (int s = 0; s < forests.length; s++) {
             forests[s] = ForestFactory.create(params, BenchData.seriesName(s));
         }
+        var threads = ManagementFactory.getThreadMXBean();
         long sink = 0;
-        long t0 = System.nanoTime();
+        long t0 = 0;
+        long cpu0 = 0;
         for (int b = 0; b < data.buckets(); b++) {
+            if (b == TP_WARM_BUCKETS) {
+                t0 = System.nanoTime();
+                cpu0 = threads.getCurrentThreadCpuTime();
+            }
             long ts = BenchData.START + b * data.spanMillis();
             for (int s = 0; s < forests.length; s++) {
                 ThresholdedRandomCutForest f = forests[s];
@@ -230,10 +323,12 @@ class PipelineBench {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuMicros = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3;
         if (sink == Long.MIN_VALUE) {
             System.out.println(); // keeps the results alive for the JIT
         }
-        return data.points() / seconds;
+        long timed = (long) (data.buckets() - TP_WARM_BUCKETS) * data.series();
+        return new double[] {timed / seconds, cpuMicros / timed};
     }
 
     // ---------------------------------------------------------------- state and scaling

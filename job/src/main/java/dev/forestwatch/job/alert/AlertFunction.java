@@ -519,7 +519,7 @@ public class AlertFunction
                 && key.equals(historyKey(kind, item.computedAtMillis()));
     }
 
-    private static boolean levelMatches(AlertPolicy p, AlertCandidate c) {
+    static boolean levelMatches(AlertPolicy p, AlertCandidate c) {
         return p.level() != null && p.level().name().equalsIgnoreCase(c.level());
     }
 
@@ -527,7 +527,7 @@ public class AlertFunction
         return Math.max(0, c.bucketSpanSeconds()) * 1000L;
     }
 
-    private static Severity severityOf(String label) {
+    static Severity severityOf(String label) {
         if (label == null || label.isBlank()) {
             return Severity.WARNING;
         }

@@ -10,11 +10,13 @@ import dev.forestwatch.job.config.Aggregation;
 import dev.forestwatch.job.config.DetectorSpec;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.ModelSpec;
+import dev.forestwatch.job.config.ScoringSpec;
 import dev.forestwatch.job.config.SeasonalitySpec;
 import dev.forestwatch.job.config.Side;
 import dev.forestwatch.job.detect.ForestFactory;
 import dev.forestwatch.job.detect.ForestParams;
 import dev.forestwatch.job.detect.ForestSerializer;
+import dev.forestwatch.job.detect.MovingLevel;
 import dev.forestwatch.job.detect.SeenRange;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.ResultIds;
@@ -85,6 +87,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private final long ttlMillis;
     private final long interimMillis;
     private final boolean forecastTypical;
+    private final boolean baselineTypical;
     private final List<DetectorSpec> detectors;
     private final List<String> influencerFields;
     private final ModelSpec model;
@@ -97,6 +100,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
     private transient ValueState<ThresholdedRandomCutForest> forest;
     private transient ValueState<SeasonalBaseline> seasons;
     private transient ValueState<double[]> seenRange;
+    private transient ValueState<double[]> movingLevel;
     private transient Counter seasonalRebuilds;
     private transient ValueState<SeriesMeta> meta;
     private transient ValueState<Long> lastScoredBucket;
@@ -122,7 +126,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         this.ttlMillis = spec.limits().stateTtl().toMillis();
         Duration interim = spec.analysis().interimEvery();
         this.interimMillis = interim == null ? 0 : interim.toMillis();
-        this.forecastTypical = spec.scoring().forecastTypical();
+        this.forecastTypical = spec.scoring().typical() == ScoringSpec.Typical.FORECAST;
+        this.baselineTypical = spec.scoring().typical() == ScoringSpec.Typical.BASELINE;
         this.detectors = spec.analysis().detectors();
         this.influencerFields = spec.analysis().influencers();
         this.model = spec.model();
@@ -192,6 +197,11 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         forest = getRuntimeContext().getState(forestDesc);
         seasons = getRuntimeContext().getState(seasonsDesc);
         seenRange = getRuntimeContext().getState(rangeDesc);
+        ValueStateDescriptor<double[]> levelDesc =
+                new ValueStateDescriptor<>(
+                        "moving-level", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        levelDesc.enableTimeToLive(ttl);
+        movingLevel = getRuntimeContext().getState(levelDesc);
         meta = getRuntimeContext().getState(metaDesc);
         lastScoredBucket = getRuntimeContext().getState(lastScoredDesc);
         lastEventBucket = getRuntimeContext().getState(lastEventDesc);
@@ -382,6 +392,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         forest.clear();
         seasons.clear();
         seenRange.clear();
+        movingLevel.clear();
         meta.clear();
         lastScoredBucket.clear();
         lastEventBucket.clear();
@@ -407,16 +418,19 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
         SeasonalBaseline season = seasonsOrNew(detector);
         ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector, season);
-        double[][] range = {rangeRule ? seenRange.value() : null};
+        // the series' small per-field statistics: {seen range, moving level}, each null when off
+        double[][] stats = {
+            rangeRule ? seenRange.value() : null, baselineTypical ? movingLevel.value() : null
+        };
         if (detector.perEvent()) {
             model =
                     scoreEvents(
-                            ctx.getCurrentKey(), series, detector, acc, model, season, range, out);
+                            ctx.getCurrentKey(), series, detector, acc, model, season, stats, out);
         } else {
             BucketAccumulator a = acc == null ? new BucketAccumulator() : acc;
             double[] value = a.value(aggregation, detector.dimensions());
             Scored s =
-                    score(ctx.getCurrentKey(), model, season, range, detector, bucket, value, true);
+                    score(ctx.getCurrentKey(), model, season, stats, detector, bucket, value, true);
             model = s.model();
             out.collect(
                     record(
@@ -435,8 +449,11 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         if (season != null) {
             seasons.update(season);
         }
-        if (range[0] != null) {
-            seenRange.update(range[0]);
+        if (stats[0] != null) {
+            seenRange.update(stats[0]);
+        }
+        if (stats[1] != null) {
+            movingLevel.update(stats[1]);
         }
         sampleForestBytes(model);
         openBuckets.remove(bucket);
@@ -476,7 +493,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             BucketAccumulator acc,
             ThresholdedRandomCutForest model,
             SeasonalBaseline season,
-            double[][] range,
+            double[][] stats,
             Collector<RecordResult> out) {
         int dims = detector.dimensions();
         int n = acc.eventTimes.length;
@@ -494,7 +511,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             seq = ts == previous ? seq + 1 : 0;
             previous = ts;
             double[] value = Arrays.copyOfRange(acc.eventValues, i * dims, (i + 1) * dims);
-            Scored s = score(key, model, season, range, detector, ts, value, true);
+            Scored s = score(key, model, season, stats, detector, ts, value, true);
             model = s.model();
             out.collect(record(key, series, detector, ts, value, 1, influencers, s, false, seq));
         }
@@ -517,8 +534,10 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         // Score the partial bucket on a copy: the real forest must see each bucket once, final.
         ThresholdedRandomCutForest scratch = copier.copy(live);
         double[] value = acc.value(detector.function().aggregation(), detector.dimensions());
-        double[][] range = {rangeRule ? seenRange.value() : null};
-        Scored s = score(key, scratch, seasons.value(), range, detector, bucket, value, false);
+        double[][] stats = {
+            rangeRule ? seenRange.value() : null, baselineTypical ? movingLevel.value() : null
+        };
+        Scored s = score(key, scratch, seasons.value(), stats, detector, bucket, value, false);
         interimRecords.inc();
         out.collect(
                 record(
@@ -626,7 +645,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             String key,
             ThresholdedRandomCutForest model,
             SeasonalBaseline season,
-            double[][] range,
+            double[][] stats,
             DetectorSpec detector,
             long timestamp,
             double[] value,
@@ -665,6 +684,12 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             boolean outputReady = model.getForest().isOutputReady();
             if (forecastTypical && outputReady) {
                 typical = valueSpace(forecast(model), reference, value.length);
+            } else if (baselineTypical) {
+                // the seasonal reference when there is one, else the moving level: no forecast
+                typical =
+                        reference != null
+                                ? reference.clone()
+                                : MovingLevel.typical(stats[1], value.length);
             }
             AnomalyDescriptor d = model.process(input, timestamp);
             rawScore = d.getRCFScore();
@@ -703,11 +728,14 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             // judged against the range before this point, and only once the forest is ready: a
             // young series breaks its own range all the time
             if (ready) {
-                rangeExcess = SeenRange.excess(range[0], value, detector.function().side());
+                rangeExcess = SeenRange.excess(stats[0], value, detector.function().side());
             }
             if (learn) {
-                range[0] = SeenRange.observe(range[0], value);
+                stats[0] = SeenRange.observe(stats[0], value);
             }
+        }
+        if (baselineTypical && learn) {
+            stats[1] = MovingLevel.observe(stats[1], value);
         }
         long nanos = System.nanoTime() - started;
         if (scoringMicros != null) {

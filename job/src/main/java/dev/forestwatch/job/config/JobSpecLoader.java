@@ -630,15 +630,21 @@ public final class JobSpecLoader {
         Duration window = n.duration("renormalization_window", Duration.ofDays(30));
         double minChange = n.number("renormalization_min_change", 5.0, 0.0, 100.0);
         double floor = n.number("normalization_floor", 6.0, 0.5, 300.0);
-        String typical = n.string("typical", "forecast");
-        boolean forecast = true;
-        switch (typical.toLowerCase(Locale.ROOT)) {
-            case "forecast" -> forecast = true;
-            case "anomalies" -> forecast = false;
-            default ->
-                    n.problem(
-                            n.pathOf("typical"),
-                            "unknown value '" + typical + "', expected one of forecast, anomalies");
+        String typicalName = n.string("typical", ScoringSpec.Typical.BASELINE.specName());
+        ScoringSpec.Typical typical = ScoringSpec.Typical.BASELINE;
+        boolean knownTypical = false;
+        for (ScoringSpec.Typical t : ScoringSpec.Typical.values()) {
+            if (t.specName().equalsIgnoreCase(typicalName)) {
+                typical = t;
+                knownTypical = true;
+            }
+        }
+        if (!knownTypical) {
+            n.problem(
+                    n.pathOf("typical"),
+                    "unknown value '"
+                            + typicalName
+                            + "', expected one of baseline, forecast, anomalies");
         }
         double rangeMargin = n.numberOrNone("range_margin", DEFAULT_RANGE_MARGIN, 0.0, 10.0);
         CutoffSpec cutoff = readCutoff(n.child("cutoff"), jobId);
@@ -646,7 +652,7 @@ public final class JobSpecLoader {
         if (window.isZero() || window.isNegative()) {
             n.problem(n.pathOf("renormalization_window"), "must be positive");
         }
-        return new ScoringSpec(minRecord, window, minChange, floor, forecast, rangeMargin, cutoff);
+        return new ScoringSpec(minRecord, window, minChange, floor, typical, rangeMargin, cutoff);
     }
 
     private static CutoffSpec readCutoff(SpecNode n, String jobId) {

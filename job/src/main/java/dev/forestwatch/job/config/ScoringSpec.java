@@ -13,8 +13,7 @@ import java.time.Duration;
  *     much since it was last emitted
  * @param normalizationFloor unusualness (-log10 probability) that scores 100 while no bigger
  *     anomaly has been seen in the window
- * @param forecastTypical whether every record gets a typical value from a one-step forecast of its
- *     forest (about 0.5 ms per record), or only anomalous records (the forest's expected value)
+ * @param typical where a record's typical value comes from
  * @param rangeMargin a value beyond the range its series has seen by more than this fraction of the
  *     range is an anomaly even when the forest does not grade it (the "new extreme" rule); NaN when
  *     the rule is off
@@ -25,7 +24,35 @@ public record ScoringSpec(
         Duration renormalizationWindow,
         double renormalizationMinChange,
         double normalizationFloor,
-        boolean forecastTypical,
+        Typical typical,
         double rangeMargin,
         CutoffSpec cutoff)
-        implements Serializable {}
+        implements Serializable {
+
+    /**
+     * Where a record's typical value comes from. Every mode gives an anomalous record (grade above
+     * 0) the forest's expected value.
+     */
+    public enum Typical {
+        /**
+         * Every record: the seasonal reference of its time when the series has accepted a period,
+         * else the series' moving level (about the last ten buckets); costs nearly nothing.
+         */
+        BASELINE("baseline"),
+        /** Every record: a one-step forecast of its forest, computed before each update (slow). */
+        FORECAST("forecast"),
+        /** Only anomalous records. */
+        ANOMALIES("anomalies");
+
+        private final String specName;
+
+        Typical(String specName) {
+            this.specName = specName;
+        }
+
+        /** The name in the spec. */
+        public String specName() {
+            return specName;
+        }
+    }
+}

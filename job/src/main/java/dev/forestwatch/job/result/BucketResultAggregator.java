@@ -311,7 +311,7 @@ public class BucketResultAggregator
 
         double bucketU = Scores.unusualness(s.minProbability);
         bm.observeUnusualness(bucket, bucketU);
-        double[] influencerU = new double[s.influencerFields.length];
+        double[] influencerU = new double[s.influencerCount];
         for (int i = 0; i < influencerU.length; i++) {
             influencerU[i] = Scores.unusualness(s.influencerMinProbability[i]);
             im.observeUnusualness(bucket, influencerU[i]);

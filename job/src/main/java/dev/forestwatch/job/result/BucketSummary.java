@@ -2,10 +2,17 @@ package dev.forestwatch.job.result;
 
 import dev.forestwatch.job.model.RecordResult;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Running totals of one bucket across all series, including per influencer value the lowest
  * probability and the number of records it influenced. A Flink POJO kept in keyed state.
+ *
+ * <p>The influencer arrays have spare capacity: only the first {@link #influencerCount} entries are
+ * used. They grow by doubling, and a transient hash index finds a value's entry, so a bucket with n
+ * distinct influencer values costs O(n), not O(n²) (the index is rebuilt after the summary was
+ * deserialized).
  */
 public class BucketSummary {
     public long eventCount;
@@ -21,6 +28,9 @@ public class BucketSummary {
     public String[] influencerValues = new String[0];
     public double[] influencerMinProbability = new double[0];
     public long[] influencerRecords = new long[0];
+    public int influencerCount;
+
+    private transient Map<String, Integer> index;
 
     public BucketSummary() {}
 
@@ -49,21 +59,36 @@ public class BucketSummary {
     }
 
     private void influence(String field, String value, double probability) {
-        for (int i = 0; i < influencerFields.length; i++) {
-            if (influencerFields[i].equals(field) && influencerValues[i].equals(value)) {
-                influencerMinProbability[i] = Math.min(influencerMinProbability[i], probability);
-                influencerRecords[i]++;
-                return;
+        if (index == null) {
+            index = new HashMap<>();
+            for (int i = 0; i < influencerCount; i++) {
+                index.put(key(influencerFields[i], influencerValues[i]), i);
             }
         }
-        int n = influencerFields.length;
-        influencerFields = Arrays.copyOf(influencerFields, n + 1);
-        influencerValues = Arrays.copyOf(influencerValues, n + 1);
-        influencerMinProbability = Arrays.copyOf(influencerMinProbability, n + 1);
-        influencerRecords = Arrays.copyOf(influencerRecords, n + 1);
+        String key = key(field, value);
+        Integer at = index.get(key);
+        if (at != null) {
+            influencerMinProbability[at] = Math.min(influencerMinProbability[at], probability);
+            influencerRecords[at]++;
+            return;
+        }
+        int n = influencerCount;
+        if (n == influencerFields.length) {
+            int capacity = Math.max(4, 2 * n);
+            influencerFields = Arrays.copyOf(influencerFields, capacity);
+            influencerValues = Arrays.copyOf(influencerValues, capacity);
+            influencerMinProbability = Arrays.copyOf(influencerMinProbability, capacity);
+            influencerRecords = Arrays.copyOf(influencerRecords, capacity);
+        }
         influencerFields[n] = field;
         influencerValues[n] = value;
         influencerMinProbability[n] = probability;
         influencerRecords[n] = 1;
+        influencerCount = n + 1;
+        index.put(key, n);
+    }
+
+    private static String key(String field, String value) {
+        return field + '\u001f' + value;
     }
 }

@@ -179,14 +179,23 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
 
     /** Prune timers fall on sixteenths of the window, so there are few of them per key. */
     private long pruneTime(long t) {
-        long step = Math.max(1, windowMillis / 16);
+        long step = pruneStep();
         return (Math.floorDiv(t, step) + 1) * step;
+    }
+
+    private long pruneStep() {
+        return Math.max(1, windowMillis / 16);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecordResult> out)
             throws Exception {
         scorePending(timestamp, ctx, out);
+        if (Math.floorMod(timestamp, pruneStep()) != 0) {
+            // a bucket's scoring timer: pruning the tracked records on every one of them scanned
+            // the whole window per bucket, a cost that grew with the run; prune timers suffice
+            return;
+        }
         List<String> expired = new ArrayList<>();
         // records reach this operator at their bucket's close time, so a record scored after
         // this timer is at least (span + lateness) older than the timer: keep what it may need

@@ -7,6 +7,8 @@ import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.job.HarnessOutputs;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.JobSpecLoader;
+import dev.forestwatch.job.config.ScoringSpec;
+import dev.forestwatch.job.detect.MovingLevel;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.SeriesPoint;
 import dev.forestwatch.job.parse.EventParser;
@@ -153,6 +155,61 @@ class BucketScorerTest {
     }
 
     @Test
+    void baselineTypicalIsTheMovingLevelBeforeTheBucketWithoutAForecast() throws Exception {
+        JobSpec spec =
+                JobSpecLoader.parse(
+                        """
+                        job_id: harness
+                        source:
+                          type: datagen
+                        analysis:
+                          bucket_span: 5m
+                          detectors:
+                            - function: mean
+                              field_name: latency
+                              by_field_name: host
+                        model:
+                          trees: 30
+                          sample_size: 64
+                          shingle_size: 2
+                          seed: 7
+                          seasonality: none
+                        limits:
+                          state_ttl: 1d
+                        """,
+                        "harness",
+                        Path.of("."));
+        assertThat(spec.scoring().typical()).isEqualTo(ScoringSpec.Typical.BASELINE);
+        var h = harness(spec);
+        double[] values = new double[200];
+        for (int b = 0; b < values.length; b++) {
+            values[b] = 50 + 10 * Math.sin(b / 7.0) + (b % 3);
+            h.processElement(point("a", b * SPAN + 1, values[b]), b * SPAN + 1);
+            h.processWatermark(new Watermark((b + 1) * SPAN - 1));
+        }
+        List<RecordResult> out = records(h);
+        assertThat(out).hasSize(values.length);
+        // the first record has nothing before it; every later one has a typical value, warming
+        // up or not, and for the ungraded ones it is the level of the buckets before
+        assertThat(out.get(0).typical()).isNull();
+        double level = values[0];
+        int checked = 0;
+        for (int b = 1; b < values.length; b++) {
+            RecordResult r = out.get(b);
+            assertThat(r.typical()).as("bucket %d", b).isNotNull().hasSize(1);
+            if (r.grade() == 0) {
+                assertThat(r.typical()[0]).as("bucket %d", b).isCloseTo(level, within(1e-9));
+                checked++;
+            }
+            level += MovingLevel.ALPHA * (values[b] - level);
+        }
+        assertThat(checked).isGreaterThan(150);
+        assertThat(out.get(5).modelReady()).isFalse();
+        assertThat(out.get(5).reason()).contains("vs typical");
+        h.close();
+    }
+
+    @Test
     void closingABucketRemovesItsAccumulator() throws Exception {
         var h = harness(spec("median", "latency"));
         h.processElement(point("a", 1000, 3), 1000);
@@ -208,11 +265,12 @@ class BucketScorerTest {
         h.processWatermark(new Watermark(SPAN - 1));
         seasonal.processWatermark(new Watermark(SPAN - 1));
         assertThat(records(h)).singleElement();
-        // the open bucket is gone; only the forest, the seen range and the last-scored bucket
-        // were added
-        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 3);
-        // the seasonal spec keeps one more entry: the series' seasonal baseline
-        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries() + 1);
+        // the open bucket is gone; only the forest, the seen range, the moving level (typical
+        // defaults to baseline) and the last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 4);
+        // the seasonal spec keeps the series' seasonal baseline, and no moving level (its
+        // typical is anomalies-only)
+        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries());
         h.close();
         seasonal.close();
     }

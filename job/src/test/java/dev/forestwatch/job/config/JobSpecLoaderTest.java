@@ -73,6 +73,14 @@ class JobSpecLoaderTest {
                 .containsExactly(Duration.ofDays(1), Duration.ofDays(7));
         assertThat(parse(MINIMAL + "model:\n  seasonality: none\n").model().seasonality())
                 .isEqualTo(SeasonalitySpec.none());
+        // typical values come from the cheap baseline unless the spec asks for forecasts
+        assertThat(spec.scoring().typical()).isEqualTo(ScoringSpec.Typical.BASELINE);
+        assertThat(parse(MINIMAL + "scoring:\n  typical: forecast\n").scoring().typical())
+                .isEqualTo(ScoringSpec.Typical.FORECAST);
+        assertThat(problemsOf(MINIMAL + "scoring:\n  typical: guess\n"))
+                .contains(
+                        "scoring.typical: unknown value 'guess', expected one of baseline,"
+                                + " forecast, anomalies");
         // the new-extreme rule is on with HTM's 5% margin; none turns it off
         assertThat(spec.scoring().rangeMargin()).isEqualTo(0.05);
         assertThat(parse(MINIMAL + "scoring:\n  range_margin: 0.2\n").scoring().rangeMargin())
