@@ -23,11 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NabFloorITCase {
 
     /**
-     * Five files from five categories (about 23k rows), including nyc_taxi. Apart from nyc_taxi
-     * they are files where the published RCF (shingle 1) misses anomalies that shingling and
-     * alertOnce find (a spike-density change, a load-balancer spike pattern, a disk-write burst, a
-     * CPM shift, a travel-time change), so a change that loses what our settings add shows up here.
-     * It is a regression guard, not a fair sample of the corpus.
+     * Six files from five categories (about 24k rows), including nyc_taxi. Apart from nyc_taxi they
+     * are files where the published RCF (shingle 1) misses anomalies that shingling and alertOnce
+     * find (a spike-density change, a load-balancer spike pattern, a disk-write burst, a CPM shift,
+     * a travel-time change), and one (speed_7578) whose windows the forest grades only partly and
+     * the new-extreme rule finds, so a change that loses what our settings add shows up here. It is
+     * a regression guard, not a fair sample of the corpus.
      */
     static final List<String> FILES =
             List.of(
@@ -35,7 +36,8 @@ class NabFloorITCase {
                     "realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv",
                     "realAdExchange/exchange-2_cpm_results.csv",
                     "realKnownCause/nyc_taxi.csv",
-                    "realTraffic/TravelTime_387.csv");
+                    "realTraffic/TravelTime_387.csv",
+                    "realTraffic/speed_7578.csv");
 
     /**
      * NAB's published randomCutForest result files (numenta/NAB at ea702d7, {@code
@@ -48,15 +50,19 @@ class NabFloorITCase {
 
     /**
      * The floor per profile for {@code record_score} on {@link #FILES}, far above the published RCF
-     * ({@value #PUBLISHED_RCF_STANDARD} standard). Measured 2026-12-07: record_score 80.701 /
-     * 74.967 / 84.356, the grade alone 79.326 / 72.217 / 83.439 (runs are deterministic), so the
-     * margin is for deliberate, small trade-offs elsewhere.
+     * ({@value #PUBLISHED_RCF_STANDARD} standard on the first five files). Measured 2026-12-07 on
+     * all six: record_score 82.682 / 79.057 / 86.371, the grade alone 76.991 / 71.316 / 80.494
+     * (runs are deterministic), so the margin is for deliberate, small trade-offs elsewhere.
      */
     static final Map<String, Double> FLOOR =
-            Map.of("standard", 75.0, "reward_low_FP_rate", 70.0, "reward_low_FN_rate", 80.0);
+            Map.of("standard", 78.0, "reward_low_FP_rate", 75.0, "reward_low_FN_rate", 82.0);
 
-    /** How far below the grade's own standard score record_score may fall on this subset. */
-    static final double GRADE_MARGIN = 1.0;
+    /**
+     * How far above the grade's own standard score record_score must be on this subset: the
+     * new-extreme rule adds 5.7 here (without it, measured: 78.02 against the grade's 76.99, and
+     * the low-FP floor fails).
+     */
+    static final double GAIN_OVER_GRADE = 3.0;
 
     /** nyc_taxi windows record_score must find at the subset's threshold (of 5). */
     static final int NYC_WINDOWS = 4;
@@ -87,15 +93,14 @@ class NabFloorITCase {
                         Profile.defaults());
         System.out.println("NAB floor subset, record_score: " + recordScore.scoreboardLine());
         System.out.println("NAB floor subset, grade:        " + grade.scoreboardLine());
-        assertThat(NabBenchmark.CHOSEN_SCORE).isEqualTo(NabAnomalyScore.RECORD_SCORE);
         for (Profile p : Profile.defaults()) {
             assertThat(recordScore.score(p.name()))
                     .as("record_score, %s", p.name())
                     .isGreaterThanOrEqualTo(FLOOR.get(p.name()));
         }
-        // the 0-100 score users alert on ranks at least as well as the forest's own grade
+        // the 0-100 score users alert on ranks clearly better than the forest's own grade
         assertThat(recordScore.score(Profile.STANDARD.name()))
-                .isGreaterThanOrEqualTo(grade.score(Profile.STANDARD.name()) - GRADE_MARGIN);
+                .isGreaterThanOrEqualTo(grade.score(Profile.STANDARD.name()) + GAIN_OVER_GRADE);
         // seasonal memory: the holidays of seed 000's data are found
         NabReport.Detections nyc =
                 NabReport.detections(
