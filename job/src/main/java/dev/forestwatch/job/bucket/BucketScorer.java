@@ -4,6 +4,9 @@ import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
 import com.amazon.randomcutforest.returntypes.DiVector;
 import com.amazon.randomcutforest.returntypes.TimedRangeVector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.connectors.deadletter.DeadLetterReason;
 import dev.forestwatch.job.config.Aggregation;
@@ -80,6 +83,7 @@ import org.slf4j.LoggerFactory;
 public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, RecordResult>
         implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(BucketScorer.class);
+    private static final ObjectMapper DESCRIBE_JSON = new ObjectMapper();
 
     private final String jobId;
     private final long spanMillis;
@@ -929,13 +933,15 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         return grade;
     }
 
-    private static String describe(SeriesPoint p) {
-        return "{\"series\":\""
-                + p.seriesKey().replace('\u001f', '/').replace("\"", "\\\"")
-                + "\",\"timestamp\":"
-                + p.timestamp()
-                + ",\"values\":"
-                + Arrays.toString(p.values())
-                + "}";
+    /** The point as JSON for a dead letter's payload; Jackson escapes any series key. */
+    static String describe(SeriesPoint p) {
+        ObjectNode n = DESCRIBE_JSON.createObjectNode();
+        n.put("series", p.seriesKey().replace('\u001f', '/'));
+        n.put("timestamp", p.timestamp());
+        ArrayNode values = n.putArray("values");
+        for (double v : p.values()) {
+            values.add(v);
+        }
+        return n.toString();
     }
 }

@@ -210,6 +210,20 @@ class BucketScorerTest {
     }
 
     @Test
+    void aDeadLetterPayloadIsValidJsonWhateverTheSeriesKeyHolds() throws Exception {
+        String host = "we\\ird \"host\"\n\t";
+        SeriesPoint p = point(host, 1234, 5.5);
+        var json =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(BucketScorer.describe(p));
+        assertThat(json.get("series").asText())
+                .isEqualTo(p.seriesKey().replace('\u001f', '/'))
+                .endsWith(host);
+        assertThat(json.get("timestamp").asLong()).isEqualTo(1234);
+        assertThat(json.get("values").get(0).asDouble()).isEqualTo(5.5);
+    }
+
+    @Test
     void closingABucketRemovesItsAccumulator() throws Exception {
         var h = harness(spec("median", "latency"));
         h.processElement(point("a", 1000, 3), 1000);
