@@ -13,6 +13,7 @@ import dev.forestwatch.job.config.JobSpecLoader;
 import dev.forestwatch.job.config.KafkaSinksSpec;
 import dev.forestwatch.job.config.SourceType;
 import dev.forestwatch.job.config.SpecException;
+import dev.forestwatch.job.output.DeadLetterCheck;
 import dev.forestwatch.job.output.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -78,9 +79,20 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
     boolean validateOnly;
 
     @Option(
+            names = "--max-dead-letter-share",
+            defaultValue = "0.5",
+            description =
+                    "A local run whose dead letters make up at least this share of all events"
+                            + " (0 < share <= 1, default ${DEFAULT-VALUE}) ends with exit code 3"
+                            + " and names the top reason with an example.")
+    double maxDeadLetterShare;
+
+    @Option(
             names = "--no-summary",
             description = "Do not print the summary of top anomalies after a local run.")
     boolean noSummary;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
 
     private final PrintStream console;
 
@@ -111,6 +123,9 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         }
         System.exit(code);
     }
+
+    /** Exit code of a local run whose events were mostly dead letters. */
+    static final int EXIT_MOSTLY_DEAD_LETTERS = 3;
 
     /** Runs the command line; returns the exit code (also used by tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -230,6 +245,12 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(maxDeadLetterShare > 0 && maxDeadLetterShare <= 1)) {
+            throw new CommandLine.ParameterException(
+                    commandSpec.commandLine(),
+                    "--max-dead-letter-share: must be above 0 and at most 1, got "
+                            + maxDeadLetterShare);
+        }
         JobSpec jobSpec = spec == null ? JobSpecLoader.loadDemo() : JobSpecLoader.load(spec);
         if (validateOnly) {
             console.println("spec is valid: " + jobSpec);
@@ -293,6 +314,14 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         }
         if (result != null && local) {
             LOG.info("Job finished in {} ms", result.getNetRuntime());
+        }
+        if (local && outDir != null) {
+            String failure =
+                    DeadLetterCheck.failure(DeadLetterCheck.read(outDir), maxDeadLetterShare);
+            if (failure != null) {
+                console.println(failure);
+                return EXIT_MOSTLY_DEAD_LETTERS;
+            }
         }
         return 0;
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -150,5 +151,79 @@ class CsvReplayCliITCase {
             out.add(JSON.readTree(line));
         }
         return out;
+    }
+
+    @Test
+    void aRunWhoseEventsAreMostlyDeadLettersFailsAndSaysWhy() throws Exception {
+        // US-style dates where the spec expects ISO-8601: every line but the header is rejected,
+        // except the few a user fixed by hand
+        StringBuilder b = new StringBuilder("timestamp,store,amount\n");
+        for (int minute = 0; minute < 600; minute++) {
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "03/02/2026 %02d:%02d,berlin,12%n",
+                            minute / 60,
+                            minute % 60));
+        }
+        for (int minute = 0; minute < 20; minute++) {
+            b.append(START.plusSeconds(60L * minute)).append(",berlin,12\n");
+        }
+        Files.writeString(tmp.resolve("us.csv"), b.toString());
+        Path spec = tmp.resolve("us.yaml");
+        Files.writeString(
+                spec,
+                """
+                job_id: us
+                source:
+                  type: file
+                  file:
+                    path: us.csv
+                analysis:
+                  bucket_span: 5m
+                  detectors:
+                    - function: sum
+                      field_name: amount
+                """);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        int code =
+                AnomalyDetectionJob.run(
+                        new String[] {
+                            "--spec", spec.toString(), "--output", tmp.resolve("out").toString()
+                        },
+                        new PrintStream(console, true, StandardCharsets.UTF_8),
+                        System.err);
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isEqualTo(3);
+        assertThat(text)
+                .contains("600 of 620 events (97%) were dead letters")
+                .contains("top reason: bad_timestamp (600)")
+                .contains("is not ISO-8601")
+                .contains("03/02/2026 00:00,berlin,12");
+
+        // the same run with a threshold above its share succeeds
+        int lenient =
+                AnomalyDetectionJob.run(
+                        new String[] {
+                            "--spec",
+                            spec.toString(),
+                            "--output",
+                            tmp.resolve("out2").toString(),
+                            "--max-dead-letter-share",
+                            "1",
+                            "--no-summary"
+                        },
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        System.err);
+        assertThat(lenient).isZero();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int bad =
+                AnomalyDetectionJob.run(
+                        new String[] {"--spec", spec.toString(), "--max-dead-letter-share", "0"},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(bad).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--max-dead-letter-share: must be above 0 and at most 1");
     }
 }

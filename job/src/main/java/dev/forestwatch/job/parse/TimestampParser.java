@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 
@@ -69,13 +70,48 @@ public final class TimestampParser implements Serializable {
             return toMillis(parsed);
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(t).atStartOfDay(zone()).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(
-                        "timestamp '" + t + "' is not ISO-8601 (e.g. 2026-01-05T10:15:00Z)");
+                // basic offsets (+0000, +00) and a space for the 'T', as logs and Elastic's demo
+                // data write them
+                return toMillis(LENIENT_ISO.parseBest(t, ZonedDateTime::from, LocalDateTime::from));
+            } catch (DateTimeParseException e1) {
+                try {
+                    return LocalDate.parse(t).atStartOfDay(zone()).toInstant().toEpochMilli();
+                } catch (DateTimeParseException e2) {
+                    throw new IllegalArgumentException(
+                            "timestamp '"
+                                    + t
+                                    + "' is not ISO-8601 (e.g. 2026-01-05T10:15:00Z or"
+                                    + " 2026-01-05T10:15:00+0000)");
+                }
             }
         }
     }
+
+    /**
+     * ISO-8601 date and time with 'T' or a space between them and an optional offset in any of the
+     * forms {@code Z}, {@code +01:00}, {@code +0100} and {@code +01}.
+     */
+    static final DateTimeFormatter LENIENT_ISO =
+            new DateTimeFormatterBuilder()
+                    .parseCaseInsensitive()
+                    .append(DateTimeFormatter.ISO_LOCAL_DATE)
+                    .optionalStart()
+                    .appendLiteral('T')
+                    .optionalEnd()
+                    .optionalStart()
+                    .appendLiteral(' ')
+                    .optionalEnd()
+                    .append(DateTimeFormatter.ISO_LOCAL_TIME)
+                    .optionalStart()
+                    .appendOffset("+HH:MM", "Z")
+                    .optionalEnd()
+                    .optionalStart()
+                    .appendOffset("+HHMM", "Z")
+                    .optionalEnd()
+                    .optionalStart()
+                    .appendOffset("+HH", "Z")
+                    .optionalEnd()
+                    .toFormatter(java.util.Locale.ROOT);
 
     private long pattern(String t) {
         try {

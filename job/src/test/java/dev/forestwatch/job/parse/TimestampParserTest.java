@@ -26,6 +26,28 @@ class TimestampParserTest {
     }
 
     @Test
+    void iso8601BasicOffsetsAndASpaceSeparatorAreAccepted() {
+        // ISO-8601 basic offsets, as in logs and Elastic's demo data
+        assertThat(parse(Kind.ISO8601, null, "UTC", "2014-07-01T00:30:00+0000"))
+                .isEqualTo(1404174600000L);
+        assertThat(parse(Kind.ISO8601, null, "UTC", "2014-07-01T02:30:00+0200"))
+                .isEqualTo(1404174600000L);
+        assertThat(parse(Kind.ISO8601, null, "UTC", "2014-06-30T21:30:00-03"))
+                .isEqualTo(1404174600000L);
+        assertThat(parse(Kind.ISO8601, null, "UTC", "2014-07-01T00:30:00.250+0000"))
+                .isEqualTo(1404174600250L);
+        assertThat(parse(Kind.ISO8601, null, "UTC", "2014-07-01 00:30:00+0000"))
+                .isEqualTo(1404174600000L);
+        // a space without an offset takes the spec's zone, like any local time
+        assertThat(parse(Kind.ISO8601, null, "Europe/Paris", "2014-07-01 02:30:00"))
+                .isEqualTo(1404174600000L);
+        assertThatThrownBy(() -> parse(Kind.ISO8601, null, "UTC", "2014-07-01T00:30:00+000"))
+                .hasMessageContaining("is not ISO-8601");
+        assertThatThrownBy(() -> parse(Kind.ISO8601, null, "UTC", "07/01/2014 00:30"))
+                .hasMessageContaining("is not ISO-8601");
+    }
+
+    @Test
     void epochSecondsAndMillis() {
         assertThat(parse(Kind.EPOCH_SECONDS, null, "UTC", "1404174600")).isEqualTo(1404174600000L);
         assertThat(parse(Kind.EPOCH_SECONDS, null, "UTC", "1404174600.5"))
