@@ -226,4 +226,64 @@ class CsvReplayCliITCase {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("--max-dead-letter-share: must be above 0 and at most 1");
     }
+
+    @Test
+    void aHeaderlessCsvWithBasicOffsetsRunsWithItsColumnsGiven() throws Exception {
+        // seed 000's Glue job writes no header; Elastic's farequote data has +0000 offsets
+        StringBuilder b = new StringBuilder();
+        Random r = new Random(9);
+        java.time.format.DateTimeFormatter basic =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx")
+                        .withZone(java.time.ZoneOffset.UTC);
+        for (int minute = 0; minute < 2 * 24 * 60; minute += 5) {
+            Instant t = START.plusSeconds(60L * minute);
+            for (String airline : new String[] {"AAL", "JZA"}) {
+                b.append(basic.format(t))
+                        .append(',')
+                        .append(airline)
+                        .append(',')
+                        .append(String.format(Locale.ROOT, "%.2f", 100 + 5 * r.nextGaussian()))
+                        .append('\n');
+            }
+        }
+        Files.writeString(tmp.resolve("farequote.csv"), b.toString());
+        Path spec = tmp.resolve("farequote.yaml");
+        Files.writeString(
+                spec,
+                """
+                job_id: farequote
+                source:
+                  type: file
+                  file:
+                    path: farequote.csv
+                    header: false
+                    columns: [time, airline, responsetime]
+                event:
+                  timestamp_field: time
+                analysis:
+                  bucket_span: 15m
+                  detectors:
+                    - function: mean
+                      field_name: responsetime
+                      by_field_name: airline
+                """);
+        Path out = tmp.resolve("fq");
+        int code =
+                AnomalyDetectionJob.run(
+                        new String[] {"--spec", spec.toString(), "--output", out.toString()},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        System.err);
+        assertThat(code).isZero();
+        assertThat(
+                        Files.exists(out.resolve("dead-letters.jsonl"))
+                                ? readJsonLines(out.resolve("dead-letters.jsonl"))
+                                : List.of())
+                .isEmpty();
+        List<JsonNode> buckets = readJsonLines(out.resolve("buckets.jsonl"));
+        assertThat(buckets).hasSize(2 * 24 * 4);
+        // every row is an event, the first one included
+        assertThat(buckets.stream().mapToLong(n -> n.path("event_count").asLong()).sum())
+                .isEqualTo(2L * 2 * 24 * 12);
+        assertThat(buckets.get(0).path("timestamp").asLong()).isEqualTo(START.toEpochMilli());
+    }
 }

@@ -12,15 +12,15 @@ import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
- * Reads one CSV-with-header or JSON Lines file as {@link RawEvent}s, one per non-blank line.
+ * Reads one CSV or JSON Lines file as {@link RawEvent}s, one per non-blank line.
  *
  * <p>Lines end with {@code \n} (a preceding {@code \r} is dropped) and a UTF-8 byte order mark at
- * the start of the file is ignored. For CSV the first non-blank line is the header: it is split
- * with {@link CsvLines} and its column names are trimmed; every later non-blank line becomes an
- * event carrying that header, as {@link RawEvent#csv} would build it. For JSONL every non-blank
- * line is an event. The payload keeps the line's original bytes, so even invalid UTF-8 reaches the
- * dead-letter output unchanged. The origin is {@code "<file name>:<line number>"} with 1-based line
- * numbers.
+ * the start of the file is ignored. For CSV the first non-blank line is the header (unless the
+ * column names are given, for files without one): it is split with {@link CsvLines} and its column
+ * names are trimmed; every later non-blank line becomes an event carrying that header, as {@link
+ * RawEvent#csv} would build it. For JSONL every non-blank line is an event. The payload keeps the
+ * line's original bytes, so even invalid UTF-8 reaches the dead-letter output unchanged. The origin
+ * is {@code "<file name>:<line number>"} with 1-based line numbers.
  *
  * <p>The checkpointed position is the byte offset where the next unread line starts. Restoring
  * re-reads the file up to that offset without emitting anything: this recovers the CSV header and
@@ -37,23 +37,36 @@ public final class DelimitedLineFormat implements StreamFormat<RawEvent> {
 
     private final FileFormat format;
     private final String fileName;
+    private final String[] columns;
+
+    /**
+     * A format for one file whose CSV (if CSV) starts with a header line.
+     *
+     * @param format CSV or JSON Lines
+     * @param fileName the name written into each event's origin
+     */
+    public DelimitedLineFormat(FileFormat format, String fileName) {
+        this(format, fileName, null);
+    }
 
     /**
      * A format for one file.
      *
-     * @param format CSV with header or JSON Lines
+     * @param format CSV or JSON Lines
      * @param fileName the name written into each event's origin
+     * @param columns CSV column names for a file without a header line, or null
      */
-    public DelimitedLineFormat(FileFormat format, String fileName) {
+    public DelimitedLineFormat(FileFormat format, String fileName, String[] columns) {
         this.format = Objects.requireNonNull(format, "format");
         this.fileName = Objects.requireNonNull(fileName, "fileName");
+        this.columns = columns == null ? null : columns.clone();
     }
 
     @Override
     public Reader<RawEvent> createReader(
             Configuration config, FSDataInputStream stream, long fileLen, long splitEnd)
             throws IOException {
-        return new LineReader(stream, format, fileName);
+        return new LineReader(stream, format, fileName, columns);
     }
 
     @Override
@@ -68,7 +81,7 @@ public final class DelimitedLineFormat implements StreamFormat<RawEvent> {
         if (stream.getPos() != 0) {
             stream.seek(0);
         }
-        LineReader reader = new LineReader(stream, format, fileName);
+        LineReader reader = new LineReader(stream, format, fileName, columns);
         try {
             reader.skipTo(restoredOffset);
         } catch (IOException | RuntimeException e) {
@@ -107,10 +120,12 @@ public final class DelimitedLineFormat implements StreamFormat<RawEvent> {
 
         private String[] header;
 
-        LineReader(FSDataInputStream in, FileFormat format, String fileName) {
+        LineReader(FSDataInputStream in, FileFormat format, String fileName, String[] columns) {
             this.in = in;
             this.format = format;
             this.fileName = fileName;
+            // given columns: the file has no header line, its first line is data
+            this.header = columns;
         }
 
         @Override

@@ -27,7 +27,8 @@ public final class FileSources {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(spec.path(), "spec.path");
         Objects.requireNonNull(spec.format(), "spec.format");
-        return FileSource.forBulkFileFormat(new PerFileLineFormat(spec.format()), toPath(spec))
+        return FileSource.forBulkFileFormat(
+                        new PerFileLineFormat(spec.format(), spec.columns()), toPath(spec))
                 .setFileEnumerator(SortedFileEnumerator::new)
                 .setSplitAssigner(NameOrderSplitAssigner::new)
                 .build();

@@ -21,9 +21,11 @@ final class PerFileLineFormat implements BulkFormat<RawEvent, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
 
     private final FileFormat format;
+    private final String[] columns;
 
-    PerFileLineFormat(FileFormat format) {
+    PerFileLineFormat(FileFormat format, String[] columns) {
         this.format = Objects.requireNonNull(format, "format");
+        this.columns = columns == null ? null : columns.clone();
     }
 
     @Override
@@ -49,6 +51,7 @@ final class PerFileLineFormat implements BulkFormat<RawEvent, FileSourceSplit> {
     }
 
     private StreamFormatAdapter<RawEvent> adapterFor(FileSourceSplit split) {
-        return new StreamFormatAdapter<>(new DelimitedLineFormat(format, split.path().getName()));
+        return new StreamFormatAdapter<>(
+                new DelimitedLineFormat(format, split.path().getName(), columns));
     }
 }

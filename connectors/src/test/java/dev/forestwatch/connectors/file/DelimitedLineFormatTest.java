@@ -111,6 +111,24 @@ class DelimitedLineFormatTest {
     }
 
     @Test
+    void aCsvWithoutHeaderGetsTheGivenColumnsAndKeepsItsFirstLine() throws IOException {
+        java.nio.file.Path file =
+                write(
+                        "glue.csv",
+                        "2015-12-07T00:00:00+0000,AAL,132.2\n2015-12-07T00:05:00+0000,AAL,990\n"
+                                .getBytes(StandardCharsets.UTF_8));
+        List<RawEvent> events =
+                readAll(FileFormat.CSV, file, new String[] {"time", "airline", "responsetime"});
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).origin()).isEqualTo("glue.csv:1");
+        assertThat(events.get(0).csvHeader()).containsExactly("time", "airline", "responsetime");
+        assertThat(new String(events.get(0).payload(), StandardCharsets.UTF_8))
+                .isEqualTo("2015-12-07T00:00:00+0000,AAL,132.2");
+        // the same file read with a header loses its first row to it
+        assertThat(readAll(FileFormat.CSV, file)).hasSize(1);
+    }
+
+    @Test
     void isNotSplittableAndProducesPojoType() {
         DelimitedLineFormat format = new DelimitedLineFormat(FileFormat.CSV, "x.csv");
         assertThat(format.isSplittable()).isFalse();
@@ -132,7 +150,7 @@ class DelimitedLineFormatTest {
         // A tiny fetch size makes every 8 KiB read its own batch, so positions carry real offsets.
         Configuration config = new Configuration();
         config.set(StreamFormat.FETCH_IO_SIZE, MemorySize.parse("1b"));
-        PerFileLineFormat format = new PerFileLineFormat(FileFormat.CSV);
+        PerFileLineFormat format = new PerFileLineFormat(FileFormat.CSV, null);
         FileSourceSplit split = split(file);
 
         List<RecordAndPosition<RawEvent>> all =
@@ -200,7 +218,12 @@ class DelimitedLineFormatTest {
 
     private List<RawEvent> readAll(FileFormat fileFormat, java.nio.file.Path file)
             throws IOException {
-        PerFileLineFormat format = new PerFileLineFormat(fileFormat);
+        return readAll(fileFormat, file, null);
+    }
+
+    private List<RawEvent> readAll(FileFormat fileFormat, java.nio.file.Path file, String[] columns)
+            throws IOException {
+        PerFileLineFormat format = new PerFileLineFormat(fileFormat, columns);
         List<RawEvent> events = new ArrayList<>();
         for (RecordAndPosition<RawEvent> record :
                 readWithPositions(format.createReader(new Configuration(), split(file)))) {

@@ -43,6 +43,9 @@ public final class JobSpecLoader {
      */
     public static final double DEFAULT_RANGE_MARGIN = 0.05;
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(JobSpecLoader.class);
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private JobSpecLoader() {}
@@ -128,6 +131,12 @@ public final class JobSpecLoader {
 
         if (analysis != null && event != null) {
             checkDetectorsAgainstEvent(analysis, event, top);
+        }
+        if (source != null && source.file() != null && event != null) {
+            String warning = headerWarning(source.file(), event.timestampField());
+            if (warning != null) {
+                LOG.warn(warning);
+            }
         }
         if (analysis != null && model != null && limits != null) {
             Duration needed = analysis.bucketSpan().multipliedBy(model.shingleSize() + 1L);
@@ -341,6 +350,65 @@ public final class JobSpecLoader {
         }
     }
 
+    /**
+     * A warning when the first line of a CSV source read with a header looks like data: the
+     * timestamp field is not among its names and some of them are numbers or timestamps (a file
+     * written without a header, as seed 000's Glue job writes them, would lose its first row and
+     * turn every other event into a missing_timestamp dead letter). Null when it looks fine.
+     */
+    static String headerWarning(FileSourceSpec file, String timestampField) {
+        if (file.format() != FileFormat.CSV || file.columns() != null) {
+            return null;
+        }
+        Path first = Path.of(file.path());
+        try {
+            if (Files.isDirectory(first)) {
+                try (var files = Files.list(first)) {
+                    first = files.filter(Files::isRegularFile).sorted().findFirst().orElse(null);
+                }
+            }
+            if (first == null) {
+                return null;
+            }
+            String line;
+            try (var in = Files.newBufferedReader(first, StandardCharsets.UTF_8)) {
+                do {
+                    line = in.readLine();
+                } while (line != null && line.isBlank());
+            }
+            if (line == null) {
+                return null;
+            }
+            line = line.replace("\uFEFF", "");
+            String[] names = dev.forestwatch.connectors.file.CsvLines.split(line);
+            List<String> dataLike = new ArrayList<>();
+            boolean hasTimestamp = false;
+            for (String raw : names) {
+                String name = raw.trim();
+                hasTimestamp |= name.equals(timestampField);
+                if (name.matches("[-+]?\\d+([.,]\\d+)?([eE][-+]?\\d+)?")
+                        || name.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
+                    dataLike.add(name);
+                }
+            }
+            if (hasTimestamp || dataLike.isEmpty()) {
+                return null;
+            }
+            return "source.file: the first line of "
+                    + first.getFileName()
+                    + " ('"
+                    + (line.length() > 120 ? line.substring(0, 120) + "..." : line)
+                    + "') is read as the header, but it looks like data ("
+                    + String.join(", ", dataLike)
+                    + ") and has no column '"
+                    + timestampField
+                    + "' (event.timestamp_field); if the file has no header line, set"
+                    + " source.file.header: false and source.file.columns";
+        } catch (IOException | RuntimeException e) {
+            return null; // the source reports unreadable files itself
+        }
+    }
+
     private static FileSourceSpec readFile(SpecNode n, Path baseDir) {
         if (!n.present()) {
             n.problem(n.path(), "is required when source.type is 'file' (path, format)");
@@ -348,6 +416,8 @@ public final class JobSpecLoader {
         }
         String path = n.requiredString("path");
         String formatName = n.string("format", null);
+        boolean header = n.bool("header", true);
+        List<String> columns = n.strings("columns");
         FileFormat format = null;
         if (formatName == null && path != null) {
             String lower = path.toLowerCase(Locale.ROOT);
@@ -373,6 +443,20 @@ public final class JobSpecLoader {
             }
         }
         n.rejectUnknownKeys();
+        if (format == FileFormat.JSONL && (!header || !columns.isEmpty())) {
+            n.problem(n.pathOf("header"), "header and columns apply to csv files only");
+        } else if (!header && columns.isEmpty()) {
+            n.problem(
+                    n.pathOf("columns"),
+                    "is required with header: false: the column names in order, e.g. [time,"
+                            + " airline, responsetime]");
+        } else if (header && !columns.isEmpty()) {
+            n.problem(
+                    n.pathOf("columns"),
+                    "only with header: false (the file's header line names the columns)");
+        } else if (columns.size() != new java.util.HashSet<>(columns).size()) {
+            n.problem(n.pathOf("columns"), "names a column twice: " + columns);
+        }
         if (path == null || format == null) {
             return null;
         }
@@ -380,7 +464,8 @@ public final class JobSpecLoader {
         if (!Files.exists(resolved)) {
             n.problem(n.pathOf("path"), "'" + resolved + "' does not exist");
         }
-        return new FileSourceSpec(resolved.toString(), format);
+        return new FileSourceSpec(
+                resolved.toString(), format, header ? null : columns.toArray(new String[0]));
     }
 
     private static SyntheticSpec readDatagen(SpecNode n) {

@@ -267,6 +267,46 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void aHeaderlessCsvNeedsItsColumnsAndAHeaderThatLooksLikeDataIsWarnedAbout()
+            throws IOException {
+        Files.writeString(tmp.resolve("glue.csv"), "2015-12-07T00:00:00+0000,AAL,132.2\n");
+        Path specFile = tmp.resolve("glue.yaml");
+        String file = "type: file\n  file:\n    path: glue.csv\n";
+        Files.writeString(
+                specFile,
+                MINIMAL.replace(
+                        "type: datagen",
+                        file + "    header: false\n    columns: [timestamp, airline, value]"));
+        JobSpec spec = JobSpecLoader.load(specFile);
+        assertThat(spec.source().file().columns()).containsExactly("timestamp", "airline", "value");
+        assertThat(JobSpecLoader.headerWarning(spec.source().file(), "timestamp")).isNull();
+
+        Files.writeString(specFile, MINIMAL.replace("type: datagen", file + "    header: false"));
+        assertThatThrownBy(() -> JobSpecLoader.load(specFile))
+                .hasMessageContaining("source.file.columns: is required with header: false");
+        Files.writeString(specFile, MINIMAL.replace("type: datagen", file + "    columns: [a, b]"));
+        assertThatThrownBy(() -> JobSpecLoader.load(specFile))
+                .hasMessageContaining("source.file.columns: only with header: false");
+        Files.writeString(
+                specFile,
+                MINIMAL.replace("type: datagen", file + "    header: false\n    columns: [a, a]"));
+        assertThatThrownBy(() -> JobSpecLoader.load(specFile))
+                .hasMessageContaining("source.file.columns: names a column twice");
+
+        // read with a header, its first data row would be taken for one: warned
+        Files.writeString(specFile, MINIMAL.replace("type: datagen", file));
+        JobSpec withHeader = JobSpecLoader.load(specFile);
+        assertThat(JobSpecLoader.headerWarning(withHeader.source().file(), "timestamp"))
+                .contains("the first line of glue.csv ('2015-12-07T00:00:00+0000,AAL,132.2')")
+                .contains("looks like data (2015-12-07T00:00:00+0000, 132.2)")
+                .contains("no column 'timestamp'")
+                .contains("source.file.header: false and source.file.columns");
+        // a real header is not
+        Files.writeString(tmp.resolve("glue.csv"), "timestamp,airline,value\n");
+        assertThat(JobSpecLoader.headerWarning(withHeader.source().file(), "timestamp")).isNull();
+    }
+
+    @Test
     void invalidYamlNamesTheLine() {
         assertThat(problemsOf("job_id: [unclosed\nsource: x\n")).contains("not valid YAML at line");
         assertThat(problemsOf("")).contains("the spec is empty");
