@@ -15,6 +15,7 @@ import dev.forestwatch.job.config.SourceType;
 import dev.forestwatch.job.config.SpecException;
 import dev.forestwatch.job.output.DeadLetterCheck;
 import dev.forestwatch.job.output.RunSummary;
+import dev.forestwatch.job.progress.LocalProgress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +87,24 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
                             + " (0 < share <= 1, default ${DEFAULT-VALUE}) ends with exit code 3"
                             + " and names the top reason with an example.")
     double maxDeadLetterShare;
+
+    /** When a local file replay prints its progress line. */
+    enum ProgressMode {
+        AUTO,
+        ALWAYS,
+        NEVER
+    }
+
+    @Option(
+            names = "--progress",
+            defaultValue = "AUTO",
+            description =
+                    "Progress line of a local file replay every 5 s (events, share of input,"
+                            + " rate, time left): AUTO (only when the console is a terminal),"
+                            + " ALWAYS or NEVER. Default: ${DEFAULT-VALUE}.")
+    ProgressMode progress;
+
+    static final long PROGRESS_INTERVAL_MS = 5_000;
 
     @Option(
             names = "--no-summary",
@@ -293,8 +312,24 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         }
         Map<String, CutoffItem> initialCutoffs = initialCutoffs(jobSpec);
 
-        new AnomalyPipeline(jobSpec, EventSources.fromSpec(jobSpec), initialCutoffs)
-                .build(env, sinks);
+        boolean progress =
+                local
+                        && jobSpec.source().type() == SourceType.FILE
+                        && (this.progress == ProgressMode.ALWAYS
+                                || (this.progress == ProgressMode.AUTO
+                                        && System.console() != null));
+        EventSource source = EventSources.fromSpec(jobSpec);
+        if (progress) {
+            EventSource base = source;
+            source =
+                    e ->
+                            base.attach(e)
+                                    .map(new LocalProgress.Tap())
+                                    .uid(OperatorUids.LOCAL_PROGRESS)
+                                    .name("Count events for the progress line")
+                                    .setParallelism(1);
+        }
+        new AnomalyPipeline(jobSpec, source, initialCutoffs).build(env, sinks);
         LOG.info("Submitting job '{}'", jobSpec.jobId());
         LOG.debug("Resolved spec: {}", jobSpec);
         if (local) {
@@ -307,7 +342,18 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
                             + (outDir == null ? "(console)" : outDir.toAbsolutePath()));
         }
         long started = System.currentTimeMillis();
-        JobExecutionResult result = env.execute("forestwatch: " + jobSpec.jobId());
+        JobExecutionResult result;
+        if (progress) {
+            try (LocalProgress line =
+                    new LocalProgress(
+                            LocalProgress.sizeOf(Path.of(jobSpec.source().file().path())),
+                            console,
+                            PROGRESS_INTERVAL_MS)) {
+                result = env.execute("forestwatch: " + jobSpec.jobId());
+            }
+        } else {
+            result = env.execute("forestwatch: " + jobSpec.jobId());
+        }
         if (local && outDir != null && !noSummary && jobSpec.sinks().consoleSummary()) {
             long elapsed = System.currentTimeMillis() - started;
             new RunSummary(jobSpec, outDir, elapsed).print(console);

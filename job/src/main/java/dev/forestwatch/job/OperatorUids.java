@@ -32,6 +32,9 @@ public final class OperatorUids {
     public static final String BUCKET_ALERT_CANDIDATES = "bucket-alert-candidates";
     public static final String ALERTS = "alerts";
 
+    /** Counts events for the progress line of local file replays (local runs only). */
+    public static final String LOCAL_PROGRESS = "local-progress";
+
     /** Drops alert candidates that no policy can match, before the alert keyBy. */
     public static final String ALERT_PREFILTER = "alert-prefilter";
 

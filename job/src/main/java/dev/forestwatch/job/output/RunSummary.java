@@ -150,6 +150,9 @@ public final class RunSummary {
         }
         int rank = 1;
         for (TopRecord r : top) {
+            if (r.recordScore() <= 0) {
+                continue; // "none" was said above: a zero score is not an anomaly to list
+            }
             String match = "";
             if (!injected.isEmpty()) {
                 match =
