@@ -422,10 +422,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         }
         SeasonalBaseline season = seasonsOrNew(detector);
         ThresholdedRandomCutForest model = forestOrNew(ctx.getCurrentKey(), detector, season);
-        // the series' small per-field statistics: {seen range, moving level}, each null when off
-        double[][] stats = {
-            rangeRule ? seenRange.value() : null, baselineTypical ? movingLevel.value() : null
-        };
+        // the series' small per-field statistics: {seen range (null when off), level and spread}
+        double[][] stats = {rangeRule ? seenRange.value() : null, movingLevel.value()};
         if (detector.perEvent()) {
             model =
                     scoreEvents(
@@ -538,9 +536,7 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
         // Score the partial bucket on a copy: the real forest must see each bucket once, final.
         ThresholdedRandomCutForest scratch = copier.copy(live);
         double[] value = acc.value(detector.function().aggregation(), detector.dimensions());
-        double[][] stats = {
-            rangeRule ? seenRange.value() : null, baselineTypical ? movingLevel.value() : null
-        };
+        double[][] stats = {rangeRule ? seenRange.value() : null, movingLevel.value()};
         Scored s = score(key, scratch, seasons.value(), stats, detector, bucket, value, false);
         interimRecords.inc();
         out.collect(
@@ -637,6 +633,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
             double threshold,
             double confidence,
             double[] typical,
+            double[] modelLower,
+            double[] modelUpper,
             double[] attribution,
             String[] seasonality,
             double rangeExcess,
@@ -738,8 +736,10 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 stats[0] = SeenRange.observe(stats[0], value);
             }
         }
-        if (baselineTypical && learn) {
-            stats[1] = MovingLevel.observe(stats[1], value);
+        // the band around typical comes from the spread before this value, like typical itself
+        double[][] bounds = MovingLevel.bounds(stats[1], typical);
+        if (learn) {
+            stats[1] = MovingLevel.observe(stats[1], value, reference);
         }
         long nanos = System.nanoTime() - started;
         if (scoringMicros != null) {
@@ -751,6 +751,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 threshold,
                 confidence,
                 typical,
+                bounds == null ? null : bounds[0],
+                bounds == null ? null : bounds[1],
                 attribution,
                 seasonality(season),
                 rangeExcess,
@@ -879,6 +881,8 @@ public class BucketScorer extends KeyedProcessFunction<String, SeriesPoint, Reco
                 partitionValue,
                 value,
                 s.typical(),
+                s.modelLower(),
+                s.modelUpper(),
                 s.attribution(),
                 s.seasonality(),
                 s.rangeExcess(),

@@ -21,6 +21,10 @@ import java.io.Serializable;
  * @param partitionFieldValue partition value or null
  * @param actual the bucket's aggregated value per field (the event's values per-event)
  * @param typical the expected value per field, or null when the forest gives none
+ * @param modelLower the lower model bound per field: {@code typical} less 1.96 standard deviations
+ *     of the series around its typical value (see {@code MovingLevel}), or null without a typical
+ *     value or before the series has a spread
+ * @param modelUpper the upper model bound per field, likewise
  * @param attribution each field's share of the anomaly (sums to 1), multivariate only, else null
  * @param seasonality the periods the series' seasonal memory uses (e.g. {@code 1d}, {@code 1w}),
  *     shortest first, or null while it uses none; {@code typical} then includes the seasonal
@@ -61,6 +65,8 @@ public record RecordResult(
         String partitionFieldValue,
         double[] actual,
         double[] typical,
+        double[] modelLower,
+        double[] modelUpper,
         double[] attribution,
         String[] seasonality,
         double rangeExcess,
@@ -97,6 +103,8 @@ public record RecordResult(
                 partitionFieldValue,
                 actual,
                 typical,
+                modelLower,
+                modelUpper,
                 attribution,
                 seasonality,
                 rangeExcess,

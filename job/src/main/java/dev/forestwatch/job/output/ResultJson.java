@@ -56,6 +56,10 @@ public final class ResultJson {
         if (r.typical() != null) {
             n.set("typical", array(r.typical()));
         }
+        if (r.modelLower() != null && r.modelUpper() != null) {
+            n.set("model_lower", array(r.modelLower()));
+            n.set("model_upper", array(r.modelUpper()));
+        }
         if (r.rangeExcess() > 0) {
             n.put("range_excess", round(r.rangeExcess()));
         }

@@ -204,6 +204,19 @@ class BucketScorerTest {
             level += MovingLevel.ALPHA * (values[b] - level);
         }
         assertThat(checked).isGreaterThan(150);
+        // model bounds from the third bucket on, around typical, and most values inside them
+        assertThat(out.get(1).modelLower()).isNull();
+        int inside = 0;
+        for (int b = 2; b < values.length; b++) {
+            RecordResult r = out.get(b);
+            assertThat(r.modelLower()).as("bucket %d", b).isNotNull().hasSize(1);
+            assertThat(r.modelLower()[0]).isLessThanOrEqualTo(r.typical()[0]);
+            assertThat(r.modelUpper()[0]).isGreaterThanOrEqualTo(r.typical()[0]);
+            if (values[b] >= r.modelLower()[0] && values[b] <= r.modelUpper()[0]) {
+                inside++;
+            }
+        }
+        assertThat(inside).isGreaterThan(150);
         assertThat(out.get(5).modelReady()).isFalse();
         assertThat(out.get(5).reason()).contains("vs typical");
         h.close();
@@ -236,8 +249,9 @@ class BucketScorerTest {
                 .singleElement()
                 .satisfies(r -> assertThat(r.actual()).containsExactly(2.0));
         // the open bucket is gone; the forest, the seasonal baseline (seasonality defaults to
-        // auto), the seen range and the last-scored bucket were added
-        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 4);
+        // auto), the seen range, the level and spread (kept for the model bounds whatever the
+        // typical mode) and the last-scored bucket were added
+        assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 5);
         // the series' expiry only
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.close();
@@ -279,12 +293,11 @@ class BucketScorerTest {
         h.processWatermark(new Watermark(SPAN - 1));
         seasonal.processWatermark(new Watermark(SPAN - 1));
         assertThat(records(h)).singleElement();
-        // the open bucket is gone; only the forest, the seen range, the moving level (typical
-        // defaults to baseline) and the last-scored bucket were added
+        // the open bucket is gone; only the forest, the seen range, the level and spread and the
+        // last-scored bucket were added
         assertThat(h.numKeyedStateEntries()).isEqualTo(whileOpen - 1 + 4);
-        // the seasonal spec keeps the series' seasonal baseline, and no moving level (its
-        // typical is anomalies-only)
-        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries());
+        // the seasonal spec keeps the series' seasonal baseline as well
+        assertThat(seasonal.numKeyedStateEntries()).isEqualTo(h.numKeyedStateEntries() + 1);
         h.close();
         seasonal.close();
     }

@@ -50,6 +50,8 @@ class ScoreSampleRouterTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 0.0,
                 "reason",
                 new String[0],

@@ -61,6 +61,8 @@ class ResultJsonSchemaTest {
                 partitionValue,
                 actual,
                 typical,
+                typical == null ? null : new double[] {typical[0] - 10},
+                typical == null ? null : new double[] {typical[0] + 10},
                 attribution,
                 null,
                 0.0,
@@ -277,6 +279,9 @@ class ResultJsonSchemaTest {
         assertThat(n.get("actual").get(0).asDouble()).isEqualTo(412.25);
         assertNumberArray(n, "typical", 1);
         assertThat(n.get("typical").get(0).asDouble()).isEqualTo(120.5);
+        assertNumberArray(n, "model_lower", 1);
+        assertThat(n.get("model_lower").get(0).asDouble()).isEqualTo(110.5);
+        assertThat(n.get("model_upper").get(0).asDouble()).isEqualTo(130.5);
         assertThat(n.has("attribution")).isFalse();
         assertText(n, "reason", "latency 412 ms, typical 120 ms");
 
@@ -326,6 +331,7 @@ class ResultJsonSchemaTest {
         assertThat(n.get("field_names")).extracting(JsonNode::asText).containsExactly("cpu", "mem");
         assertNumberArray(n, "actual", 2);
         assertThat(n.has("typical")).as("typical null is left out").isFalse();
+        assertThat(n.has("model_lower")).as("no bounds without typical").isFalse();
         JsonNode attribution = n.get("attribution");
         assertThat(attribution.isObject()).isTrue();
         assertThat(attribution.size()).isEqualTo(2);
@@ -359,6 +365,8 @@ class ResultJsonSchemaTest {
                         null,
                         null,
                         new double[] {7},
+                        null,
+                        null,
                         null,
                         null,
                         null,

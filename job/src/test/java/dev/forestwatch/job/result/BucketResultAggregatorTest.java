@@ -142,6 +142,8 @@ class BucketResultAggregatorTest {
                         null,
                         null,
                         null,
+                        null,
+                        null,
                         0.0,
                         "test",
                         new String[] {"host", "region"},

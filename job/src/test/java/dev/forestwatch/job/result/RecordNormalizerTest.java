@@ -148,6 +148,8 @@ class RecordNormalizerTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 rangeExcess,
                 "test",
                 new String[] {"host"},
