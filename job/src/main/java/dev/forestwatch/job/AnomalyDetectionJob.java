@@ -16,6 +16,8 @@ import dev.forestwatch.job.config.SpecException;
 import dev.forestwatch.job.output.DeadLetterCheck;
 import dev.forestwatch.job.output.RunSummary;
 import dev.forestwatch.job.progress.LocalProgress;
+import dev.forestwatch.job.report.ReportBuilder;
+import dev.forestwatch.job.report.ReportCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +50,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
             "Streaming anomaly detection on Apache Flink with one Random Cut Forest per series.",
             "Without --spec, runs the bundled demo (synthetic metrics with injected anomalies)."
         },
-        sortOptions = false)
+        sortOptions = false,
+        subcommands = {ReportCommand.class})
 public final class AnomalyDetectionJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyDetectionJob.class);
 
@@ -107,6 +110,14 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
     static final long PROGRESS_INTERVAL_MS = 5_000;
 
     @Option(
+            names = "--report",
+            description =
+                    "After a local run, write report.html (summary, anomaly timeline,"
+                            + " single-metric views, top anomalies) next to the results and print"
+                            + " its path; 'forestwatch report --help' for more options.")
+    boolean report;
+
+    @Option(
             names = "--no-summary",
             description = "Do not print the summary of top anomalies after a local run.")
     boolean noSummary;
@@ -148,7 +159,18 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
 
     /** Runs the command line; returns the exit code (also used by tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new AnomalyDetectionJob(out));
+        CommandLine cli =
+                new CommandLine(
+                        new AnomalyDetectionJob(out),
+                        new CommandLine.IFactory() {
+                            @Override
+                            public <K> K create(Class<K> cls) throws Exception {
+                                if (cls == ReportCommand.class) {
+                                    return cls.cast(new ReportCommand(out));
+                                }
+                                return CommandLine.defaultFactory().create(cls);
+                            }
+                        });
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler(
@@ -360,6 +382,16 @@ public final class AnomalyDetectionJob implements Callable<Integer> {
         }
         if (result != null && local) {
             LOG.info("Job finished in {} ms", result.getNetRuntime());
+        }
+        if (report && local && outDir != null) {
+            ReportCommand.fromFiles(
+                    outDir,
+                    jobSpec,
+                    ReportBuilder.Options.defaults(),
+                    outDir.resolve("report.html"),
+                    console);
+        } else if (report) {
+            console.println("--report: only a local run that writes result files has a report");
         }
         if (local && outDir != null) {
             String failure =

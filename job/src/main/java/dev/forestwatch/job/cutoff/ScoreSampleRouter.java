@@ -54,17 +54,24 @@ public class ScoreSampleRouter implements FlatMapFunction<RecordResult, ScoreSam
      * series}.
      */
     public static String dataKindOf(CutoffSpec spec, RecordResult record) {
+        return dataKindOf(
+                spec, record.detectorIndex(), record.partitionFieldValue(), record.byFieldValue());
+    }
+
+    /** The {@code data_kind} of a series given by its detector, partition and by values. */
+    public static String dataKindOf(
+            CutoffSpec spec, int detectorIndex, String partitionValue, String byValue) {
         return switch (spec.per()) {
             case JOB -> spec.dataKind();
-            case DETECTOR -> spec.dataKind() + SEPARATOR + record.detectorIndex();
+            case DETECTOR -> spec.dataKind() + SEPARATOR + detectorIndex;
             case SERIES ->
                     spec.dataKind()
                             + SEPARATOR
-                            + record.detectorIndex()
+                            + detectorIndex
                             + SEPARATOR
-                            + nullToEmpty(record.partitionFieldValue())
+                            + nullToEmpty(partitionValue)
                             + SEPARATOR
-                            + nullToEmpty(record.byFieldValue());
+                            + nullToEmpty(byValue);
         };
     }
 
