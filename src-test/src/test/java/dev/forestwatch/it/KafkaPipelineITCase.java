@@ -53,6 +53,7 @@ class KafkaPipelineITCase {
     static List<LatencyEvents.Message> messages;
     static List<RecordMetadata> written;
     static String console;
+    static Path specFile;
     static List<ConsumerRecord<byte[], byte[]>> records;
     static List<ConsumerRecord<byte[], byte[]>> buckets;
     static List<ConsumerRecord<byte[], byte[]>> alerts;
@@ -70,6 +71,7 @@ class KafkaPipelineITCase {
         written = KafkaIo.produceAll(kafka.bootstrapServers(), INPUT, messages);
 
         Path spec = tmp.resolve("web-latency.yaml");
+        specFile = spec;
         Files.writeString(
                 spec,
                 """
@@ -206,6 +208,49 @@ class KafkaPipelineITCase {
         assertThat(top.path("timestamp").asLong()).isEqualTo(LatencyEvents.SPIKE.toEpochMilli());
         assertThat(top.path("anomaly_score").asDouble()).isGreaterThanOrEqualTo(75);
         assertThat(top.path("top_record").asText()).contains(LatencyEvents.SPIKE_SERVICE);
+    }
+
+    @Test
+    void theReportReadsTheResultTopicsAndPutsTheSpikeOnTop() throws Exception {
+        Path html = tmp.resolve("report.html");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code =
+                AnomalyDetectionJob.run(
+                        new String[] {
+                            "report",
+                            "--kafka",
+                            "--spec",
+                            specFile.toString(),
+                            "--out",
+                            html.toString()
+                        },
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        System.err);
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isZero();
+        assertThat(said)
+                .contains("report: " + html.toAbsolutePath())
+                .contains(LatencyEvents.SERVICES.length + " series");
+        String page = Files.readString(html);
+        String json =
+                page.substring(
+                        page.indexOf("id=\"report-data\">") + "id=\"report-data\">".length(),
+                        page.indexOf("</script>", page.indexOf("id=\"report-data\">")));
+        JsonNode data = KafkaIo.json(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(data.at("/summary/records").asInt()).isEqualTo(records.size());
+        assertThat(data.at("/summary/buckets").asInt()).isEqualTo(LatencyEvents.buckets());
+        assertThat(data.at("/summary/events").asLong()).isEqualTo(LatencyEvents.goodEvents());
+        assertThat(data.at("/summary/alerts").asInt()).isEqualTo(alerts.size());
+        JsonNode dead = data.at("/summary/dead_letters");
+        long deadCount = 0;
+        for (JsonNode d : dead) {
+            deadCount += d.get("count").asLong();
+        }
+        assertThat(deadCount).isEqualTo(deadLetters.size());
+        JsonNode top = data.at("/top/0");
+        assertThat(top.get("t").asLong()).isEqualTo(LatencyEvents.SPIKE.toEpochMilli());
+        assertThat(data.at("/series/" + top.get("series").asInt() + "/label").asText())
+                .contains(LatencyEvents.SPIKE_SERVICE);
     }
 
     @Test
