@@ -184,6 +184,27 @@ class ReportBrowserITCase {
     }
 
     @Test
+    void aClickOnATimelineCellShowsItsTopSeriesAtThatTime() {
+        WebElement spike = overallCellAt(Instant.parse("2026-01-18T00:00:00Z"));
+        ((JavascriptExecutor) browser)
+                .executeScript("arguments[0].scrollIntoView({block: 'center'})", spike);
+        // start from another series, so the click has something to change
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const r = window.forestwatchReport;"
+                                + " r.selectSeries(r.data.series.findIndex("
+                                + "s => s.label.includes('web-05')))");
+        assertThat(browser.findElement(By.id("series-title")).getText()).contains("web-05");
+        spike.click();
+        assertThat(browser.findElement(By.id("series-title")).getText()).contains("web-02");
+        long min = Long.parseLong(browser.findElement(By.id("single")).getAttribute("data-x-min"));
+        long max = Long.parseLong(browser.findElement(By.id("single")).getAttribute("data-x-max"));
+        long t = Instant.parse("2026-01-18T00:00:00Z").toEpochMilli();
+        assertThat(min).isLessThan(t);
+        assertThat(max).isGreaterThan(t);
+    }
+
+    @Test
     void aClickOnAHeadingSortsTheTable() {
         WebElement time = browser.findElement(By.cssSelector("#top-table th[data-key='t']"));
         time.click();
