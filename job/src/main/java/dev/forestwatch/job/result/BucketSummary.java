@@ -23,6 +23,10 @@ public class BucketSummary {
     public double maxRecordScore = -1;
     public double minProbability = 1.0;
     public String topRecordSeries;
+
+    /** The raw score of the top record: the tie-break between equal record scores. */
+    public double topRecordRawScore;
+
     public long processingNanos;
     public String[] influencerFields = new String[0];
     public String[] influencerValues = new String[0];
@@ -43,9 +47,20 @@ public class BucketSummary {
         if (r.grade() > 0) {
             anomalousRecordCount++;
         }
-        if (r.recordScore() > maxRecordScore
-                || (r.recordScore() == maxRecordScore && r.rawScore() > maxRawScore)) {
+        // a total order (score, then raw score, then series), so that the top record does not
+        // depend on the order in which parallel scorers deliver a bucket's records
+        boolean top = r.recordScore() > maxRecordScore;
+        if (!top && r.recordScore() == maxRecordScore) {
+            if (r.rawScore() != topRecordRawScore) {
+                top = r.rawScore() > topRecordRawScore;
+            } else {
+                String series = RecordDescriptions.series(r);
+                top = topRecordSeries == null || series.compareTo(topRecordSeries) < 0;
+            }
+        }
+        if (top) {
             topRecordSeries = RecordDescriptions.series(r);
+            topRecordRawScore = r.rawScore();
         }
         maxRecordScore = Math.max(maxRecordScore, r.recordScore());
         maxGrade = Math.max(maxGrade, r.grade());

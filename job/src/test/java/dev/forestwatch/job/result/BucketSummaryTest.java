@@ -60,6 +60,27 @@ class BucketSummaryTest {
         assertThat(back.influencerRecords[indexOf(back, "region", "us")]).isEqualTo(1);
     }
 
+    @Test
+    void theTopRecordDoesNotDependOnTheOrderOfEqualScores() {
+        // equal record and raw scores, as in every quiet bucket: the series name decides
+        java.util.List<RecordResult> tied =
+                java.util.List.of(record("c", "eu", 1), record("a", "eu", 1), record("b", "us", 1));
+        java.util.Set<String> tops = new java.util.HashSet<>();
+        for (int rotation = 0; rotation < tied.size(); rotation++) {
+            BucketSummary s = new BucketSummary();
+            for (int i = 0; i < tied.size(); i++) {
+                s.add(tied.get((i + rotation) % tied.size()), true);
+            }
+            tops.add(s.topRecordSeries);
+        }
+        assertThat(tops).singleElement().asString().contains("host=a");
+        // a higher score wins whatever came first
+        BucketSummary s = new BucketSummary();
+        s.add(record("a", "eu", 1), true);
+        s.add(BucketResultAggregatorTest.scored(0, 0, "z", "eu", 0.01, 80, 1, false), true);
+        assertThat(s.topRecordSeries).contains("host=z");
+    }
+
     static int indexOf(BucketSummary s, String field, String value) {
         int found = -1;
         for (int i = 0; i < s.influencerCount; i++) {
