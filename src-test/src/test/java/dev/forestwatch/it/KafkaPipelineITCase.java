@@ -287,10 +287,27 @@ class KafkaPipelineITCase {
             assertThat(c.path("data_kind").asText()).isEqualTo("web-latency");
             assertThat(c.path("method").asText()).isEqualTo("mean_plus_k_sigma");
             assertThat(c.path("update_time").asText()).hasSize(14);
-            assertThat(c.path("score_cutoff").asDouble())
-                    .isEqualTo(
-                            c.path("mean").asDouble() + 3 * c.path("stddev").asDouble(),
-                            within(1e-9));
+            // recomputed from the record topic: the model-ready raw scores of the last 7 days
+            // (the default history) before the recomputation's time
+            long to = c.path("computed_at").asLong();
+            double[] scores =
+                    KafkaIo.values(records).stream()
+                            .filter(r -> r.path("model_ready").asBoolean())
+                            .filter(r -> !r.path("is_interim").asBoolean())
+                            .filter(
+                                    r ->
+                                            r.path("timestamp").asLong()
+                                                            >= to - Duration.ofDays(7).toMillis()
+                                                    && r.path("timestamp").asLong() < to)
+                            .mapToDouble(r -> r.path("raw_score").asDouble())
+                            .toArray();
+            assertThat(c.path("sample_count").asLong()).isEqualTo(scores.length);
+            double mean = java.util.Arrays.stream(scores).average().orElseThrow();
+            double squares =
+                    java.util.Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
+            double sigma = Math.sqrt(squares / (scores.length - 1));
+            // raw scores are written with six decimals: the sums agree to about 1e-6
+            assertThat(c.path("score_cutoff").asDouble()).isCloseTo(mean + 3 * sigma, within(1e-5));
         }
         assertThat(cutoffs).allSatisfy(m -> assertThat(KafkaIo.key(m)).isEqualTo("web-latency"));
     }
