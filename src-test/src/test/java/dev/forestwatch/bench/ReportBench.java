@@ -1,6 +1,7 @@
 package dev.forestwatch.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forestwatch.it.support.HeadlessChromium;
 import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.ResultIds;
@@ -20,12 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The report at the size issue 13 names: a day of 1,000 series in one-minute buckets (1.44 million
@@ -95,40 +91,13 @@ class ReportBench {
     }
 
     private static Double openInChromium(Path html) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            System.out.println("[bench] no /usr/bin/chromium: open time not measured");
+        if (!HeadlessChromium.installed()) {
+            System.out.println("[bench] no Chromium: open time not measured");
             return null;
         }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--window-size=1400,1800",
-                "--user-data-dir=" + Files.createTempDirectory("forestwatch-chromium"));
-        WebDriver browser =
-                new ChromeDriver(
-                        new ChromeDriverService.Builder()
-                                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
-                                .build(),
-                        options);
+        WebDriver browser = HeadlessChromium.start();
         try {
-            long started = System.nanoTime();
-            browser.get(html.toAbsolutePath().toUri().toString());
-            new WebDriverWait(browser, Duration.ofSeconds(120))
-                    .until(
-                            d ->
-                                    "true"
-                                            .equals(
-                                                    d.findElement(By.tagName("body"))
-                                                            .getAttribute("data-ready")));
-            return (System.nanoTime() - started) / 1e9;
+            return HeadlessChromium.openReport(browser, html, Duration.ofSeconds(120)) / 1e3;
         } finally {
             browser.quit();
         }

@@ -2,6 +2,7 @@ package dev.forestwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forestwatch.it.support.HeadlessChromium;
 import dev.forestwatch.job.AnomalyDetectionJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,9 +23,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.Color;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -39,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportBrowserITCase {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String CRITICAL = "#fe5050";
     private static final Path SHOTS = Path.of("target", "report");
 
@@ -51,13 +47,13 @@ class ReportBrowserITCase {
 
     @BeforeAll
     void runTheDemoWithReportAndOpenIt() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        boolean present = HeadlessChromium.installed();
         if (!present && System.getenv("FORESTWATCH_REQUIRE_BROWSER") != null) {
             throw new IllegalStateException(
                     "FORESTWATCH_REQUIRE_BROWSER is set but "
-                            + CHROMIUM
+                            + HeadlessChromium.CHROMIUM
                             + " or "
-                            + CHROMEDRIVER
+                            + HeadlessChromium.CHROMEDRIVER
                             + " is missing (apt-get install chromium chromium-driver)");
         }
         Assumptions.assumeTrue(
@@ -75,37 +71,10 @@ class ReportBrowserITCase {
         console = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(console).isZero();
 
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1400,1800",
-                "--user-data-dir=" + Files.createTempDirectory("forestwatch-chromium"));
-        browser =
-                new ChromeDriver(
-                        new ChromeDriverService.Builder()
-                                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                                .build(),
-                        options);
-        long started = System.nanoTime();
-        browser.get(results.resolve("report.html").toUri().toString());
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(
-                        d ->
-                                "true"
-                                        .equals(
-                                                d.findElement(By.tagName("body"))
-                                                        .getAttribute("data-ready")));
-        loadMillis = (System.nanoTime() - started) / 1_000_000;
+        browser = HeadlessChromium.start();
+        loadMillis =
+                HeadlessChromium.openReport(
+                        browser, results.resolve("report.html"), Duration.ofSeconds(30));
         System.out.println("report of the demo opened in Chromium in " + loadMillis + " ms");
         Files.createDirectories(SHOTS);
     }
