@@ -67,6 +67,7 @@ class SeedScenarioITCase {
     private static List<ConsumerRecord<byte[], byte[]>> alertMessages;
     private static List<JsonNode> cutoffs;
     private static int records;
+    private static List<JsonNode> recordValues;
     private static Optional<CutoffItem> seedQuery;
 
     @BeforeAll
@@ -121,7 +122,8 @@ class SeedScenarioITCase {
                 assertThat(job.getJobExecutionResult().isDone())
                         .as("the job is still running")
                         .isFalse();
-                records = kafka.readCommitted("taxi.records").size();
+                recordValues = KafkaIo.values(kafka.readCommitted("taxi.records"));
+                records = recordValues.size();
                 cutoffs = KafkaIo.values(kafka.readCommitted("taxi.cutoffs"));
                 seedQuery = CutoffTableReader.latest(ddb, CUTOFF_TABLE, DATA_KIND);
                 String newestPublished =
@@ -289,10 +291,25 @@ class SeedScenarioITCase {
             assertThat(c.path("method").asText()).isEqualTo(CutoffItem.METHOD_MEAN_PLUS_K_SIGMA);
             assertThat(c.path("update_time").asText()).isGreaterThan(BLOG_UPDATE_TIME);
             assertThat(c.path("sample_count").asLong()).isGreaterThanOrEqualTo(50);
-            assertThat(c.path("score_cutoff").asDouble())
-                    .isCloseTo(
-                            c.path("mean").asDouble() + 3 * c.path("stddev").asDouble(),
-                            within(1e-9));
+            // recomputed from the record topic's raw scores of the 7 days before, not from the
+            // item's own mean and σ (raw scores are written with six decimals)
+            long to = c.path("computed_at").asLong();
+            double[] scores =
+                    recordValues.stream()
+                            .filter(r -> r.path("model_ready").asBoolean())
+                            .filter(
+                                    r ->
+                                            r.path("timestamp").asLong()
+                                                            >= to - Duration.ofDays(7).toMillis()
+                                                    && r.path("timestamp").asLong() < to)
+                            .mapToDouble(r -> r.path("raw_score").asDouble())
+                            .toArray();
+            assertThat(c.path("sample_count").asLong()).isEqualTo(scores.length);
+            double mean = java.util.Arrays.stream(scores).average().orElseThrow();
+            double squares =
+                    java.util.Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
+            double sigma = Math.sqrt(squares / (scores.length - 1));
+            assertThat(c.path("score_cutoff").asDouble()).isCloseTo(mean + 3 * sigma, within(1e-5));
             // recomputed every 12 hours of event time, stamped with the interval's end
             assertThat(c.path("computed_at").asLong() % Duration.ofHours(12).toMillis()).isZero();
         }
