@@ -9,6 +9,7 @@ import dev.forestwatch.connectors.dynamodb.CutoffItem;
 import dev.forestwatch.connectors.dynamodb.CutoffTableReader;
 import dev.forestwatch.connectors.dynamodb.CutoffTableSchema;
 import dev.forestwatch.connectors.testutil.DynamoDbLocal;
+import dev.forestwatch.it.support.CutoffRecompute;
 import dev.forestwatch.job.AnomalyDetectionJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -263,26 +264,12 @@ class CutoffTableITCase {
             assertThat(c.path("sample_count").asLong()).isGreaterThanOrEqualTo(50);
             // mean + 3σ recomputed from the run's own raw scores of the 2d before, not from the
             // item's own mean and σ (records.jsonl rounds raw scores to six decimals)
-            long to = computedAt;
-            double[] scores =
-                    run.records.stream()
-                            .filter(r -> r.path("model_ready").asBoolean())
-                            .filter(r -> !r.path("is_interim").asBoolean())
-                            .filter(
-                                    r ->
-                                            r.path("timestamp").asLong()
-                                                            >= to - Duration.ofDays(2).toMillis()
-                                                    && r.path("timestamp").asLong() < to)
-                            .mapToDouble(r -> r.path("raw_score").asDouble())
-                            .toArray();
-            double mean = java.util.Arrays.stream(scores).average().orElseThrow();
-            double squares =
-                    java.util.Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
-            double stddev = Math.sqrt(squares / (scores.length - 1));
-            assertThat(c.path("mean").asDouble()).isCloseTo(mean, within(1e-5));
-            assertThat(c.path("stddev").asDouble()).isCloseTo(stddev, within(1e-5));
+            CutoffRecompute expected =
+                    CutoffRecompute.of(run.records, computedAt, Duration.ofDays(2));
+            assertThat(c.path("mean").asDouble()).isCloseTo(expected.mean(), within(1e-5));
+            assertThat(c.path("stddev").asDouble()).isCloseTo(expected.sigma(), within(1e-5));
             assertThat(c.path("score_cutoff").asDouble())
-                    .isCloseTo(mean + 3 * stddev, within(1e-5));
+                    .isCloseTo(expected.cutoff(3), within(1e-5));
         }
 
         Map<String, Map<String, AttributeValue>> items = queryAll(KIND);

@@ -8,6 +8,7 @@ import dev.forestwatch.connectors.datagen.SyntheticMetrics;
 import dev.forestwatch.connectors.deadletter.DeadLetter;
 import dev.forestwatch.connectors.dynamodb.CutoffItem;
 import dev.forestwatch.it.support.CollectedRun;
+import dev.forestwatch.it.support.CutoffRecompute;
 import dev.forestwatch.it.support.MiniClusters;
 import dev.forestwatch.job.AnomalyPipeline;
 import dev.forestwatch.job.EventSources;
@@ -97,13 +98,11 @@ class DemoPipelineITCase {
                             .filter(r -> r.timestamp() >= to - history && r.timestamp() < to)
                             .mapToDouble(RecordResult::rawScore)
                             .toArray();
-            assertThat(c.sampleCount()).as("samples of %s", c).isEqualTo(scores.length);
-            double mean = Arrays.stream(scores).average().orElseThrow();
-            double squares = Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
-            double sampleSigma = Math.sqrt(squares / (scores.length - 1));
-            assertThat(c.mean()).as("mean of %s", c).isCloseTo(mean, within(1e-9));
-            assertThat(c.stddev()).as("sigma of %s", c).isCloseTo(sampleSigma, within(1e-9));
-            assertThat(c.scoreCutoff()).isCloseTo(mean + 3 * sampleSigma, within(1e-9));
+            CutoffRecompute expected = CutoffRecompute.of(scores);
+            assertThat(c.sampleCount()).as("samples of %s", c).isEqualTo(expected.count());
+            assertThat(c.mean()).as("mean of %s", c).isCloseTo(expected.mean(), within(1e-9));
+            assertThat(c.stddev()).as("sigma of %s", c).isCloseTo(expected.sigma(), within(1e-9));
+            assertThat(c.scoreCutoff()).isCloseTo(expected.cutoff(3), within(1e-9));
         }
     }
 

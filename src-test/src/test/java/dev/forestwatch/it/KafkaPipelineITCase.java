@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.connectors.testutil.KafkaBroker;
 import dev.forestwatch.connectors.testutil.KafkaBrokerExtension;
+import dev.forestwatch.it.support.CutoffRecompute;
 import dev.forestwatch.it.support.KafkaIo;
 import dev.forestwatch.it.support.LatencyEvents;
 import dev.forestwatch.job.AnomalyDetectionJob;
@@ -289,25 +290,14 @@ class KafkaPipelineITCase {
             assertThat(c.path("update_time").asText()).hasSize(14);
             // recomputed from the record topic: the model-ready raw scores of the last 7 days
             // (the default history) before the recomputation's time
-            long to = c.path("computed_at").asLong();
-            double[] scores =
-                    KafkaIo.values(records).stream()
-                            .filter(r -> r.path("model_ready").asBoolean())
-                            .filter(r -> !r.path("is_interim").asBoolean())
-                            .filter(
-                                    r ->
-                                            r.path("timestamp").asLong()
-                                                            >= to - Duration.ofDays(7).toMillis()
-                                                    && r.path("timestamp").asLong() < to)
-                            .mapToDouble(r -> r.path("raw_score").asDouble())
-                            .toArray();
-            assertThat(c.path("sample_count").asLong()).isEqualTo(scores.length);
-            double mean = java.util.Arrays.stream(scores).average().orElseThrow();
-            double squares =
-                    java.util.Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
-            double sigma = Math.sqrt(squares / (scores.length - 1));
-            // raw scores are written with six decimals: the sums agree to about 1e-6
-            assertThat(c.path("score_cutoff").asDouble()).isCloseTo(mean + 3 * sigma, within(1e-5));
+            CutoffRecompute expected =
+                    CutoffRecompute.of(
+                            KafkaIo.values(records),
+                            c.path("computed_at").asLong(),
+                            Duration.ofDays(7));
+            assertThat(c.path("sample_count").asLong()).isEqualTo(expected.count());
+            assertThat(c.path("score_cutoff").asDouble())
+                    .isCloseTo(expected.cutoff(3), within(1e-5));
         }
         assertThat(cutoffs).allSatisfy(m -> assertThat(KafkaIo.key(m)).isEqualTo("web-latency"));
     }

@@ -9,6 +9,7 @@ import dev.forestwatch.connectors.dynamodb.CutoffTableReader;
 import dev.forestwatch.connectors.testutil.DynamoDbLocal;
 import dev.forestwatch.connectors.testutil.KafkaBroker;
 import dev.forestwatch.connectors.testutil.KafkaBrokerExtension;
+import dev.forestwatch.it.support.CutoffRecompute;
 import dev.forestwatch.it.support.KafkaIo;
 import dev.forestwatch.it.support.KafkaOutputSinks;
 import dev.forestwatch.it.support.MiniClusters;
@@ -293,23 +294,12 @@ class SeedScenarioITCase {
             assertThat(c.path("sample_count").asLong()).isGreaterThanOrEqualTo(50);
             // recomputed from the record topic's raw scores of the 7 days before, not from the
             // item's own mean and σ (raw scores are written with six decimals)
-            long to = c.path("computed_at").asLong();
-            double[] scores =
-                    recordValues.stream()
-                            .filter(r -> r.path("model_ready").asBoolean())
-                            .filter(
-                                    r ->
-                                            r.path("timestamp").asLong()
-                                                            >= to - Duration.ofDays(7).toMillis()
-                                                    && r.path("timestamp").asLong() < to)
-                            .mapToDouble(r -> r.path("raw_score").asDouble())
-                            .toArray();
-            assertThat(c.path("sample_count").asLong()).isEqualTo(scores.length);
-            double mean = java.util.Arrays.stream(scores).average().orElseThrow();
-            double squares =
-                    java.util.Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum();
-            double sigma = Math.sqrt(squares / (scores.length - 1));
-            assertThat(c.path("score_cutoff").asDouble()).isCloseTo(mean + 3 * sigma, within(1e-5));
+            CutoffRecompute expected =
+                    CutoffRecompute.of(
+                            recordValues, c.path("computed_at").asLong(), Duration.ofDays(7));
+            assertThat(c.path("sample_count").asLong()).isEqualTo(expected.count());
+            assertThat(c.path("score_cutoff").asDouble())
+                    .isCloseTo(expected.cutoff(3), within(1e-5));
             // recomputed every 12 hours of event time, stamped with the interval's end
             assertThat(c.path("computed_at").asLong() % Duration.ofHours(12).toMillis()).isZero();
         }
