@@ -61,6 +61,8 @@ public class BucketResultAggregator
     private transient MapState<Long, BucketSummary> closed;
     private transient MapState<Long, Long> closedAtWatermark;
     private transient Counter recordsBehindWatermark;
+    private transient Counter renormalizationChecks;
+    private transient Counter renormalizationsSkipped;
     private transient MapState<Long, BucketSummary> interims;
     private transient ValueState<ScoreModel> bucketModel;
     private transient ValueState<ScoreModel> influencerModel;
@@ -108,6 +110,10 @@ public class BucketResultAggregator
                                         "closed-at-watermark", Types.LONG, Types.LONG));
         recordsBehindWatermark =
                 getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
+        renormalizationChecks =
+                getRuntimeContext().getMetricGroup().counter("renormalizationChecks");
+        renormalizationsSkipped =
+                getRuntimeContext().getMetricGroup().counter("renormalizationsSkipped");
         bucketModel =
                 getRuntimeContext()
                         .getState(
@@ -373,10 +379,10 @@ public class BucketResultAggregator
         }
 
         if (Math.max(bucketMaxBefore, floor) != Math.max(bm.windowMax(), floor)) {
-            renormalizeBuckets(bucket, bm.windowMax(), result.resultId(), ctx);
+            renormalizeBuckets(bucket, bucketMaxBefore, bm.windowMax(), result.resultId(), ctx);
         }
         if (Math.max(influencerMaxBefore, floor) != Math.max(im.windowMax(), floor)) {
-            renormalizeInfluencers(bucket, im.windowMax(), ctx);
+            renormalizeInfluencers(bucket, influencerMaxBefore, im.windowMax(), ctx);
         }
         bucketModel.update(bm);
         influencerModel.update(im);
@@ -455,8 +461,24 @@ public class BucketResultAggregator
                 scores.clone());
     }
 
-    private void renormalizeBuckets(long now, double windowMax, String current, Context ctx)
+    /**
+     * Unusualness up to which a result scores the same under both maxima: such results are left
+     * alone, and when that is every result (an infinite bound) the scan is skipped.
+     */
+    private double unchangedUpTo(double previousMax, double windowMax) {
+        return Math.min(
+                Scores.windowIndependentUpTo(previousMax, floor),
+                Scores.windowIndependentUpTo(windowMax, floor));
+    }
+
+    private void renormalizeBuckets(
+            long now, double previousMax, double windowMax, String current, Context ctx)
             throws Exception {
+        double unchangedUpTo = unchangedUpTo(previousMax, windowMax);
+        if (Double.isInfinite(unchangedUpTo)) {
+            renormalizationsSkipped.inc();
+            return;
+        }
         List<String> expired = new ArrayList<>();
         List<TrackedBucket> changed = new ArrayList<>();
         Iterator<Map.Entry<String, TrackedBucket>> it = trackedBuckets.iterator();
@@ -467,9 +489,10 @@ public class BucketResultAggregator
                 expired.add(e.getKey());
                 continue;
             }
-            if (e.getKey().equals(current)) {
+            if (e.getKey().equals(current) || t.unusualness <= unchangedUpTo) {
                 continue;
             }
+            renormalizationChecks.inc();
             double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
             if (Math.abs(score - t.lastEmittedScore) >= minChange) {
                 BucketResult updated = t.result.withScore(score);
@@ -485,7 +508,13 @@ public class BucketResultAggregator
         }
     }
 
-    private void renormalizeInfluencers(long now, double windowMax, Context ctx) throws Exception {
+    private void renormalizeInfluencers(long now, double previousMax, double windowMax, Context ctx)
+            throws Exception {
+        double unchangedUpTo = unchangedUpTo(previousMax, windowMax);
+        if (Double.isInfinite(unchangedUpTo)) {
+            renormalizationsSkipped.inc();
+            return;
+        }
         List<String> expired = new ArrayList<>();
         List<TrackedInfluencer> changed = new ArrayList<>();
         Iterator<Map.Entry<String, TrackedInfluencer>> it = trackedInfluencers.iterator();
@@ -499,6 +528,10 @@ public class BucketResultAggregator
             if (t.result.timestamp() == now) {
                 continue; // emitted just now with the current maximum
             }
+            if (t.unusualness <= unchangedUpTo) {
+                continue;
+            }
+            renormalizationChecks.inc();
             double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
             if (Math.abs(score - t.lastEmittedScore) >= minChange) {
                 InfluencerResult updated = t.result.withScore(score);

@@ -53,6 +53,8 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private transient Counter renormalized;
     private transient Counter recordsScored;
     private transient Counter recordsBehindWatermark;
+    private transient Counter renormalizationChecks;
+    private transient Counter renormalizationsSkipped;
 
     public RecordNormalizer(JobSpec spec) {
         ScoringSpec s = spec.scoring();
@@ -93,6 +95,10 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         recordsScored = getRuntimeContext().getMetricGroup().counter("records");
         recordsBehindWatermark =
                 getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
+        renormalizationChecks =
+                getRuntimeContext().getMetricGroup().counter("renormalizationChecks");
+        renormalizationsSkipped =
+                getRuntimeContext().getMetricGroup().counter("renormalizationsSkipped");
     }
 
     @Override
@@ -166,7 +172,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
 
         Double previousMax = lastWindowMax.value();
         if (previousMax != null && Math.max(previousMax, floor) != Math.max(windowMax, floor)) {
-            renormalize(r.timestamp(), windowMax, ctx);
+            renormalize(r.timestamp(), previousMax, windowMax, ctx);
         }
         lastWindowMax.update(windowMax);
         if (minChange > 0 && score >= minRecordScore && score >= minChange) {
@@ -309,7 +315,19 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         return r.grade() > 0 ? r.rawScore() : Math.min(r.rawScore(), r.threshold());
     }
 
-    private void renormalize(long now, double windowMax, Context ctx) throws Exception {
+    private void renormalize(long now, double previousMax, double windowMax, Context ctx)
+            throws Exception {
+        // A record whose unusualness is at or below both bounds scores the same under the old and
+        // the new maximum: leave it alone, and when no record can change, skip the scan (expired
+        // records are pruned by the prune timers anyway).
+        double unchangedUpTo =
+                Math.min(
+                        Scores.windowIndependentUpTo(previousMax, floor),
+                        Scores.windowIndependentUpTo(windowMax, floor));
+        if (Double.isInfinite(unchangedUpTo)) {
+            renormalizationsSkipped.inc();
+            return;
+        }
         List<String> expired = new ArrayList<>();
         Iterator<Map.Entry<String, TrackedRecord>> it = tracked.iterator();
         List<TrackedRecord> changed = new ArrayList<>();
@@ -320,6 +338,10 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
                 expired.add(e.getKey());
                 continue;
             }
+            if (t.unusualness <= unchangedUpTo) {
+                continue;
+            }
+            renormalizationChecks.inc();
             double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
             if (Math.abs(score - t.lastEmittedScore) >= minChange) {
                 RecordResult updated =

@@ -57,4 +57,27 @@ public final class Scores {
         double relative = Math.min(1.5 * r, 0.5 + 0.5 * r);
         return 100.0 * Math.min(1.0, Math.min(absolute, relative));
     }
+
+    /**
+     * The unusualness up to which {@link #normalizedScore} does not depend on the window maximum:
+     * at or below it a record scores {@code 100 min(1, u / FULL_SCALE)} whatever the maximum, so a
+     * change of the maximum cannot renormalize it. Renormalization uses it to leave such records
+     * alone (and to skip the scan entirely when the bound is infinite for the maxima before and
+     * after the change).
+     *
+     * <p>With {@code d = max(windowMax, floor)} and {@code F = FULL_SCALE}: infinite for {@code d
+     * <= F} (the relative part is never below the absolute one), {@code F d / (2d - F)} for {@code
+     * F < d <= 1.5 F} (where {@code 0.5 + 0.5 u / d} falls below {@code u / F}), and 0 above {@code
+     * 1.5 F} (where {@code 1.5 u / d} is below {@code u / F} for every {@code u}).
+     */
+    public static double windowIndependentUpTo(double windowMax, double floor) {
+        double d = Math.max(windowMax, floor);
+        if (!(d > FULL_SCALE)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (d > 1.5 * FULL_SCALE) {
+            return 0.0;
+        }
+        return FULL_SCALE * d / (2.0 * d - FULL_SCALE);
+    }
 }

@@ -67,6 +67,34 @@ class ScoresTest {
     }
 
     @Test
+    void scoresUpToTheWindowIndependenceBoundDoNotDependOnTheMaximum() {
+        double fs = Scores.FULL_SCALE;
+        assertThat(Scores.windowIndependentUpTo(0, 6)).isInfinite();
+        assertThat(Scores.windowIndependentUpTo(fs, 6)).isInfinite();
+        assertThat(Scores.windowIndependentUpTo(10, 6)).isCloseTo(40.0 / 6, within(1e-12));
+        assertThat(Scores.windowIndependentUpTo(1.5 * fs, 6)).isCloseTo(6.0, within(1e-12));
+        assertThat(Scores.windowIndependentUpTo(1.5 * fs + 1e-9, 6)).isZero();
+        assertThat(Scores.windowIndependentUpTo(2, 20)).isZero(); // the floor is the maximum
+        double[] maxima = {0, 1, 3, 6, 7.9, 8, 8.1, 9, 10, 11, 11.9, 12, 12.1, 15, 40, 307.6};
+        for (double max : maxima) {
+            double bound = Scores.windowIndependentUpTo(max, 6);
+            for (int i = 1; i <= 4000; i++) {
+                double u = i * 0.01;
+                double absolute = 100 * Math.min(1, u / fs);
+                double score = Scores.normalizedScore(u, max, 6);
+                if (u <= bound) {
+                    // below the bound the maximum does not matter: the absolute scale alone
+                    assertThat(score).as("max %s, u %s", max, u).isCloseTo(absolute, within(1e-9));
+                } else if (u > bound + 1e-6 && u < Math.max(max, 6)) {
+                    // above it (and below the maximum itself, which scores 100 either way) the
+                    // maximum lowers the score: the bound is the smallest one
+                    assertThat(score).as("max %s, u %s", max, u).isLessThan(absolute);
+                }
+            }
+        }
+    }
+
+    @Test
     void theRelativeCapBindsWhenAStrongerRecordIsInTheWindow() {
         double fs = Scores.FULL_SCALE;
         // 0.5 + 0.5 r binds for r >= 1/2 when the absolute part is full
