@@ -6,13 +6,11 @@ import dev.forestwatch.job.model.BucketResult;
 import dev.forestwatch.job.model.InfluencerResult;
 import dev.forestwatch.job.model.RecordResult;
 import dev.forestwatch.job.model.ResultIds;
-import dev.forestwatch.job.output.ResultJson;
 import dev.forestwatch.job.parse.Buckets;
 import dev.forestwatch.job.score.ScoreModel;
 import dev.forestwatch.job.score.ScoreModelSerializer;
 import dev.forestwatch.job.score.Scores;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +59,7 @@ public class BucketResultAggregator
     private transient MapState<Long, BucketSummary> closed;
     private transient MapState<Long, Long> closedAtWatermark;
     private transient Counter recordsBehindWatermark;
-    private transient Counter renormalizationChecks;
-    private transient Counter renormalizationsSkipped;
+    private transient Renormalization renormalization;
     private transient MapState<Long, BucketSummary> interims;
     private transient ValueState<ScoreModel> bucketModel;
     private transient ValueState<ScoreModel> influencerModel;
@@ -110,10 +107,8 @@ public class BucketResultAggregator
                                         "closed-at-watermark", Types.LONG, Types.LONG));
         recordsBehindWatermark =
                 getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
-        renormalizationChecks =
-                getRuntimeContext().getMetricGroup().counter("renormalizationChecks");
-        renormalizationsSkipped =
-                getRuntimeContext().getMetricGroup().counter("renormalizationsSkipped");
+        renormalization =
+                Renormalization.withMetrics(getRuntimeContext().getMetricGroup(), floor, minChange);
         bucketModel =
                 getRuntimeContext()
                         .getState(
@@ -461,89 +456,27 @@ public class BucketResultAggregator
                 scores.clone());
     }
 
-    /**
-     * Unusualness up to which a result scores the same under both maxima: such results are left
-     * alone, and when that is every result (an infinite bound) the scan is skipped.
-     */
-    private double unchangedUpTo(double previousMax, double windowMax) {
-        return Math.min(
-                Scores.windowIndependentUpTo(previousMax, floor),
-                Scores.windowIndependentUpTo(windowMax, floor));
-    }
-
     private void renormalizeBuckets(
             long now, double previousMax, double windowMax, String current, Context ctx)
             throws Exception {
-        double unchangedUpTo = unchangedUpTo(previousMax, windowMax);
-        if (Double.isInfinite(unchangedUpTo)) {
-            renormalizationsSkipped.inc();
-            return;
-        }
-        List<String> expired = new ArrayList<>();
-        List<TrackedBucket> changed = new ArrayList<>();
-        Iterator<Map.Entry<String, TrackedBucket>> it = trackedBuckets.iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, TrackedBucket> e = it.next();
-            TrackedBucket t = e.getValue();
-            if (t.result.timestamp() < now - windowMillis) {
-                expired.add(e.getKey());
-                continue;
-            }
-            if (e.getKey().equals(current) || t.unusualness <= unchangedUpTo) {
-                continue;
-            }
-            renormalizationChecks.inc();
-            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
-            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
-                BucketResult updated = t.result.withScore(score);
-                ctx.output(RecordNormalizer.RENORMALIZED, ResultJson.bucket(updated));
-                changed.add(new TrackedBucket(updated, t.unusualness, score));
-            }
-        }
-        for (String id : expired) {
-            trackedBuckets.remove(id);
-        }
-        for (TrackedBucket t : changed) {
-            trackedBuckets.put(t.result.resultId(), t);
-        }
+        renormalization.rescore(
+                trackedBuckets,
+                now - windowMillis,
+                previousMax,
+                windowMax,
+                (id, t) -> id.equals(current),
+                t -> ctx.output(RecordNormalizer.RENORMALIZED, t.json()));
     }
 
     private void renormalizeInfluencers(long now, double previousMax, double windowMax, Context ctx)
             throws Exception {
-        double unchangedUpTo = unchangedUpTo(previousMax, windowMax);
-        if (Double.isInfinite(unchangedUpTo)) {
-            renormalizationsSkipped.inc();
-            return;
-        }
-        List<String> expired = new ArrayList<>();
-        List<TrackedInfluencer> changed = new ArrayList<>();
-        Iterator<Map.Entry<String, TrackedInfluencer>> it = trackedInfluencers.iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, TrackedInfluencer> e = it.next();
-            TrackedInfluencer t = e.getValue();
-            if (t.result.timestamp() < now - windowMillis) {
-                expired.add(e.getKey());
-                continue;
-            }
-            if (t.result.timestamp() == now) {
-                continue; // emitted just now with the current maximum
-            }
-            if (t.unusualness <= unchangedUpTo) {
-                continue;
-            }
-            renormalizationChecks.inc();
-            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
-            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
-                InfluencerResult updated = t.result.withScore(score);
-                ctx.output(RecordNormalizer.RENORMALIZED, ResultJson.influencer(updated));
-                changed.add(new TrackedInfluencer(updated, t.unusualness, score));
-            }
-        }
-        for (String id : expired) {
-            trackedInfluencers.remove(id);
-        }
-        for (TrackedInfluencer t : changed) {
-            trackedInfluencers.put(t.result.resultId(), t);
-        }
+        renormalization.rescore(
+                trackedInfluencers,
+                now - windowMillis,
+                previousMax,
+                windowMax,
+                // emitted just now with the current maximum
+                (id, t) -> t.result.timestamp() == now,
+                t -> ctx.output(RecordNormalizer.RENORMALIZED, t.json()));
     }
 }

@@ -3,13 +3,11 @@ package dev.forestwatch.job.result;
 import dev.forestwatch.job.config.JobSpec;
 import dev.forestwatch.job.config.ScoringSpec;
 import dev.forestwatch.job.model.RecordResult;
-import dev.forestwatch.job.output.ResultJson;
 import dev.forestwatch.job.score.ScoreModel;
 import dev.forestwatch.job.score.ScoreModelSerializer;
 import dev.forestwatch.job.score.Scores;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -53,8 +51,7 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
     private transient Counter renormalized;
     private transient Counter recordsScored;
     private transient Counter recordsBehindWatermark;
-    private transient Counter renormalizationChecks;
-    private transient Counter renormalizationsSkipped;
+    private transient Renormalization renormalization;
 
     public RecordNormalizer(JobSpec spec) {
         ScoringSpec s = spec.scoring();
@@ -95,10 +92,8 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
         recordsScored = getRuntimeContext().getMetricGroup().counter("records");
         recordsBehindWatermark =
                 getRuntimeContext().getMetricGroup().counter("recordsBehindWatermark");
-        renormalizationChecks =
-                getRuntimeContext().getMetricGroup().counter("renormalizationChecks");
-        renormalizationsSkipped =
-                getRuntimeContext().getMetricGroup().counter("renormalizationsSkipped");
+        renormalization =
+                Renormalization.withMetrics(getRuntimeContext().getMetricGroup(), floor, minChange);
     }
 
     @Override
@@ -317,46 +312,14 @@ public class RecordNormalizer extends KeyedProcessFunction<String, RecordResult,
 
     private void renormalize(long now, double previousMax, double windowMax, Context ctx)
             throws Exception {
-        // A record whose unusualness is at or below both bounds scores the same under the old and
-        // the new maximum: leave it alone, and when no record can change, skip the scan (expired
-        // records are pruned by the prune timers anyway).
-        double unchangedUpTo =
-                Math.min(
-                        Scores.windowIndependentUpTo(previousMax, floor),
-                        Scores.windowIndependentUpTo(windowMax, floor));
-        if (Double.isInfinite(unchangedUpTo)) {
-            renormalizationsSkipped.inc();
-            return;
-        }
-        List<String> expired = new ArrayList<>();
-        Iterator<Map.Entry<String, TrackedRecord>> it = tracked.iterator();
-        List<TrackedRecord> changed = new ArrayList<>();
-        while (it.hasNext()) {
-            Map.Entry<String, TrackedRecord> e = it.next();
-            TrackedRecord t = e.getValue();
-            if (t.record.timestamp() < now - windowMillis) {
-                expired.add(e.getKey());
-                continue;
-            }
-            if (t.unusualness <= unchangedUpTo) {
-                continue;
-            }
-            renormalizationChecks.inc();
-            double score = Scores.normalizedScore(t.unusualness, windowMax, floor);
-            if (Math.abs(score - t.lastEmittedScore) >= minChange) {
-                RecordResult updated =
-                        t.record.withScores(
-                                t.record.probability(), score, t.record.initialRecordScore());
-                ctx.output(RENORMALIZED, ResultJson.record(updated));
-                renormalized.inc();
-                changed.add(new TrackedRecord(updated, t.unusualness, score));
-            }
-        }
-        for (String id : expired) {
-            tracked.remove(id);
-        }
-        for (TrackedRecord t : changed) {
-            tracked.put(t.record.resultId(), t);
-        }
+        int updates =
+                renormalization.rescore(
+                        tracked,
+                        now - windowMillis,
+                        previousMax,
+                        windowMax,
+                        (id, t) -> false,
+                        t -> ctx.output(RENORMALIZED, t.json()));
+        renormalized.inc(updates);
     }
 }
