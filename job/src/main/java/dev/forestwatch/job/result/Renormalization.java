@@ -2,6 +2,7 @@ package dev.forestwatch.job.result;
 
 import dev.forestwatch.job.score.Scores;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
@@ -93,8 +94,7 @@ final class Renormalization {
             return 0;
         }
         List<String> expired = new ArrayList<>();
-        List<T> changed = new ArrayList<>();
-        List<String> changedIds = new ArrayList<>();
+        Map<String, T> changed = new LinkedHashMap<>();
         for (Map.Entry<String, T> e : tracked.entries()) {
             T t = e.getValue();
             if (t.timestamp() < windowStart) {
@@ -109,15 +109,14 @@ final class Renormalization {
             if (Math.abs(score - t.lastEmittedScore()) >= minChange) {
                 T rescored = t.rescored(score);
                 updated.accept(rescored);
-                changed.add(rescored);
-                changedIds.add(e.getKey());
+                changed.put(e.getKey(), rescored);
             }
         }
         for (String id : expired) {
             tracked.remove(id);
         }
-        for (int i = 0; i < changed.size(); i++) {
-            tracked.put(changedIds.get(i), changed.get(i));
+        for (Map.Entry<String, T> e : changed.entrySet()) {
+            tracked.put(e.getKey(), e.getValue());
         }
         return changed.size();
     }
